@@ -1,0 +1,60 @@
+# crmlab — the two commands people need are `make lab` and `make test`.
+# Both work on a fresh machine with nothing but python3: they create .venv,
+# install crmlab and its dependencies into it, then do their job.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS ?= test,instructor,browser
+PORT   ?= 8888
+JOBS   ?= 2
+# Deterministic outputs: no hash randomisation, a non-interactive backend outside notebooks.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+.PHONY: help install lab test unit nbval notebooks datasets bench clean
+
+help:
+	@echo "make lab        open the workbook in JupyterLab (prints the URL)"
+	@echo "make test       run every test: unit tests, doctests and the notebooks (nbval)"
+	@echo "make notebooks  re-execute every notebook in place (after changing crmlab)"
+	@echo "make datasets   rebuild datasets/*.csv from the seeded generator"
+	@echo "make bench      run the benchmark scripts"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	@echo "Starting JupyterLab on http://127.0.0.1:$(PORT)/lab — open the URL printed below (with its token)."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests crmlab $(NOTEBOOKS) $(NBVAL)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests crmlab
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NOTEBOOKS) $(NBVAL)
+
+notebooks: $(STAMP)
+	$(BIN)/python -m crmlab.execute $(NOTEBOOKS)
+
+datasets: $(STAMP)
+	$(BIN)/python datasets/generate.py
+
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build test-artifacts .pytest_cache

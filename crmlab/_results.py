@@ -1,0 +1,54 @@
+"""Shared behaviour of result objects: a compact HTML view in notebooks.
+
+Results are frozen dataclasses. Each defines ``to_frame()``; this mixin turns
+that frame plus a few headline numbers into the HTML a notebook shows.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+
+def format_number(value) -> str:
+    """Format a headline number for display.
+
+    >>> format_number(0.123456), format_number(1200), format_number(float("inf"))
+    ('0.1235', '1,200', '∞')
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "∞" if value > 0 else "−∞"
+        return f"{value:,.4f}"
+    return html.escape(str(value))
+
+
+class ResultMixin:
+    """Mixin giving a result ``_repr_html_`` built from ``to_frame()`` and ``_headline()``."""
+
+    _title: str = ""
+
+    def _headline(self) -> dict:
+        """Scalar facts shown above the table; override in each result."""
+        return {}
+
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        title = html.escape(self._title or type(self).__name__)
+        facts = " · ".join(
+            f"<b>{html.escape(str(k))}</b> = {format_number(v)}" for k, v in self._headline().items()
+        )
+        table = self.to_frame().to_html(float_format=lambda x: f"{x:,.4f}", border=0)
+        return (
+            f"<div class='crmlab-result'><p><b>{title}</b>"
+            + (f"<br>{facts}" if facts else "")
+            + f"</p>{table}</div>"
+        )
