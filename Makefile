@@ -9,9 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= test,instructor,browser
 PORT   ?= 8888
 JOBS   ?= 2
-# Deterministic outputs: no hash randomisation, a non-interactive backend outside notebooks.
+# Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300

@@ -280,7 +280,7 @@ def ids(chapter: str | None = None) -> list[str]:
     """All exercise ids, or those of one chapter (``"ch05"``).
 
     >>> ids("ch00")[:2]
-    ['ch00.choose_kpi', 'ch00.glossary_terms']
+    ['ch00.choose_kpi', 'ch00.customers_in_log']
     """
     _load_banks()
     found = sorted(_REGISTRY)
