@@ -1,0 +1,182 @@
+"""The ``crmlab`` command: open, run, publish and grade the workbook.
+
+Examples
+--------
+::
+
+    crmlab lab                       # open the workbook in JupyterLab
+    crmlab datasets                  # list the datasets
+    crmlab datasets transactions     # its data dictionary
+    crmlab datasets --export DIR     # copy every CSV (and the dictionary) to DIR
+    crmlab run                       # execute every notebook into an HTML workbook in build/
+    crmlab app 05                    # chapter 05 as a stand-alone Voila app
+    crmlab student-version SRC DEST  # strip solutions (otter assign)
+    crmlab grade SUBMISSION          # grade a notebook, or a folder of them into a CSV
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["main", "workbook_root"]
+
+
+def workbook_root() -> Path:
+    """The folder holding notebooks/ and cases/: the source checkout when there is one, else the current folder."""
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "notebooks").is_dir() else Path.cwd()
+
+
+def _need(module: str, extra: str):
+    """Import an optional part of crmlab, explaining which extra installs it when it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise SystemExit(f"crmlab: this command needs the '{extra}' extra ({exc.name} is missing). "
+                         f"Install it with: pip install 'crmlab[{extra}]'") from None
+
+
+def _cmd_lab(args) -> int:
+    root = workbook_root()
+    start = "notebooks/00_start_here.ipynb" if (root / "notebooks" / "00_start_here.ipynb").exists() else ""
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ip={args.ip}", f"--port={args.port}",
+           f"--ServerApp.root_dir={root}"]
+    if start:
+        cmd.append(f"--LabApp.default_url=/lab/tree/{start}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    print(f"Opening the workbook in {root} — open the URL printed below in your browser.", flush=True)
+    return subprocess.call(cmd)
+
+
+def _cmd_datasets(args) -> int:
+    from crmlab import datasets
+
+    if args.export:
+        target = Path(args.export)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in datasets.names():
+            shutil.copy(datasets.path(name), target / f"{name}.csv")
+        shutil.copy(datasets.path(datasets.names()[0]).parent / "dictionary.yaml", target / "dictionary.yaml")
+        print(f"copied {len(datasets.names())} datasets and dictionary.yaml to {target}")
+        return 0
+    if args.name:
+        try:
+            spec = datasets.describe(args.name)
+        except KeyError as exc:
+            print(f"crmlab: {exc.args[0]}", file=sys.stderr)
+            return 2
+        print(datasets.about(args.name), end="\n\n")
+        with _wide_pandas():
+            print(spec.to_string())
+        return 0
+    width = max(map(len, datasets.names()))
+    for name in datasets.names():
+        print(f"{name:<{width}}  {datasets.describe(name).attrs['title']}")
+    return 0
+
+
+def _wide_pandas():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_colwidth", 90)
+
+
+def _cmd_run(args) -> int:
+    book = _need("crmlab.book", "browser")
+    out = book.build(out=args.out, timeout=args.timeout)
+    print(f"HTML workbook written to {out}")
+    return 0
+
+
+def _cmd_app(args) -> int:
+    app = _need("crmlab.app", "browser")
+    return app.serve(args.chapter, port=args.port)
+
+
+def _cmd_student_version(args) -> int:
+    instructor = _need("crmlab.instructor", "instructor")
+    result = instructor.student_version(args.src, args.dest)
+    print(result)
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    instructor = _need("crmlab.instructor", "instructor")
+    target = Path(args.submission)
+    if target.is_dir():
+        grades = instructor.grade_folder(target, out=args.out, timeout=args.timeout)
+        with _wide_pandas():
+            print(grades.to_string())
+    else:
+        report = instructor.grade(target, timeout=args.timeout)
+        print(report)
+    return 0
+
+
+def _cmd_execute(args) -> int:
+    from crmlab.execute import main as execute_main
+
+    return execute_main([*map(str, args.notebooks), "--timeout", str(args.timeout)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmlab", description="The crmlab workbook: evaluating CRM performance "
+                                     "and its costs and benefits.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("lab", help="open the workbook in JupyterLab")
+    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--ip", default="127.0.0.1")
+    p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("datasets", help="list the datasets, show one's data dictionary, or export them")
+    p.add_argument("name", nargs="?", help="a dataset name: print its data dictionary")
+    p.add_argument("--export", metavar="DIR", help="copy every CSV and the dictionary to DIR")
+    p.set_defaults(func=_cmd_datasets)
+
+    p = sub.add_parser("run", help="execute every notebook and case into a static HTML workbook")
+    p.add_argument("--out", default="build", help="output folder (default: build)")
+    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("app", help="serve one chapter as a stand-alone Voila app, e.g. 'crmlab app 05'")
+    p.add_argument("chapter", help="chapter number (00-08) or notebook path")
+    p.add_argument("--port", type=int, default=8866)
+    p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser("student-version", help="strip solutions and hidden tests from a case (otter assign)")
+    p.add_argument("src", help="the instructor's case notebook")
+    p.add_argument("dest", help="output folder for the student version and the autograder")
+    p.set_defaults(func=_cmd_student_version)
+
+    p = sub.add_parser("grade", help="grade a submitted notebook, or every notebook in a folder (CSV of grades)")
+    p.add_argument("submission", help="a .ipynb file or a folder of them")
+    p.add_argument("--out", default=None, help="CSV file for a folder's grades (default: FOLDER/grades.csv)")
+    p.add_argument("--timeout", type=int, default=120, help="seconds a submission may run")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("execute", help="re-execute notebooks in place (outputs kept, no timing metadata)")
+    p.add_argument("notebooks", nargs="+")
+    p.add_argument("--timeout", type=int, default=300)
+    p.set_defaults(func=_cmd_execute)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
