@@ -194,7 +194,8 @@ def read_csv(source, name: str, label: str | None = None) -> pd.DataFrame:
     Use it to check a file you edited or collected yourself against the same rules.
 
     >>> import io
-    >>> read_csv(io.StringIO("item,component,year,phase,amount\\nServers,hardware,6,initial,10\\n"), "crm_costs")
+    >>> read_csv(io.StringIO("item,component,year,phase,purpose,amount\\nServers,hardware,6,initial,implementation,10\\n"),
+    ...          "crm_costs")
     Traceback (most recent call last):
     ...
     crmlab.datasets.DatasetError: crm_costs, column 'year': row 1 (line 2 of the file): 6 is above the maximum 5

@@ -111,18 +111,18 @@ def test_bad_variant(bad, exc):
         datasets.load("crm_costs", variant=bad)
 
 
-HEADER = "item,component,year,phase,amount\n"
+HEADER = "item,component,year,phase,purpose,amount\n"
 
 
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("Servers,hardware,1,initial,-5\n", "column 'amount': row 1 (line 2 of the file): -5 is below the minimum 0"),
-        ("Servers,hardware,1,initial,abc\n", "column 'amount': row 1 (line 2 of the file): 'abc' is not a number"),
-        ("Servers,hardware,1,initial,1e999\n", "'1e999' is not a number"),
-        ("Servers,hardware,1.5,initial,10\n", "column 'year': row 1 (line 2 of the file): '1.5' is not a whole number"),
-        ("Servers,hardwear,1,initial,10\n", "'hardwear' is not one of licenses, maintenance"),
-        ("Servers,hardware,1,initial,10\nDesks,other,2,ongoing,\n", "column 'amount': row 2 (line 3 of the file) is empty"),
+        ("Servers,hardware,1,initial,implementation,-5\n", "column 'amount': row 1 (line 2 of the file): -5 is below the minimum 0"),
+        ("Servers,hardware,1,initial,implementation,abc\n", "column 'amount': row 1 (line 2 of the file): 'abc' is not a number"),
+        ("Servers,hardware,1,initial,implementation,1e999\n", "'1e999' is not a number"),
+        ("Servers,hardware,1.5,initial,implementation,10\n", "column 'year': row 1 (line 2 of the file): '1.5' is not a whole number"),
+        ("Servers,hardwear,1,initial,implementation,10\n", "'hardwear' is not one of licenses, maintenance"),
+        ("Servers,hardware,1,initial,implementation,10\nDesks,other,2,ongoing,operations,\n", "column 'amount': row 2 (line 3 of the file) is empty"),
     ],
 )
 def test_corrupted_csv_names_file_column_and_row(tmp_path, body, message):
@@ -136,9 +136,10 @@ def test_corrupted_csv_names_file_column_and_row(tmp_path, body, message):
 
 def test_missing_extra_and_unreadable_columns(tmp_path):
     with pytest.raises(DatasetError, match=r"missing column\(s\) \['amount'\]"):
-        datasets.read_csv(io.StringIO("item,component,year,phase\nx,other,1,initial\n"), "crm_costs")
+        datasets.read_csv(io.StringIO("item,component,year,phase,purpose\nx,other,1,initial,operations\n"),
+                          "crm_costs")
     with pytest.raises(DatasetError, match=r"unexpected column\(s\) \['note'\]"):
-        datasets.read_csv(io.StringIO(HEADER.strip() + ",note\nx,other,1,initial,5,hi\n"), "crm_costs")
+        datasets.read_csv(io.StringIO(HEADER.strip() + ",note\nx,other,1,initial,operations,5,hi\n"), "crm_costs")
     with pytest.raises(DatasetError, match="not a readable CSV"):
         datasets.read_csv(io.StringIO(""), "crm_costs")
     with pytest.raises(DatasetError, match="'2024-13-01' is not a date"):
