@@ -53,9 +53,14 @@ def test_clicking_check_with_nothing_chosen():
     assert "Choose one option" in box.feedback.value
 
 
-def test_enter_in_text_box_checks():
+def test_editing_the_answer_clears_stale_feedback():
     box = widgets.exercise("ch00.percent_decimal")
-    box.answer_widget.value = "12%"  # continuous_update=False: the value changes when Enter is pressed
+    box.answer_widget.value = "12"
+    box.check_button.click()
+    assert "✘" in box.feedback.value
+    box.answer_widget.value = "12%"
+    assert box.feedback.value == ""
+    box.check_button.click()
     assert "✔" in box.feedback.value
 
 

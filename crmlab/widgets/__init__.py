@@ -57,7 +57,11 @@ def exercise(exercise_id: str):
         read = lambda: [k for k, box in zip(ex.choices, boxes) if box.value]  # noqa: E731
     else:
         placeholder = {"number": "e.g. 0.12, 12% or 1,200", "labels": "labels separated by commas"}[ex.kind]
-        answer = w.Text(placeholder=placeholder, layout=w.Layout(width="24em"), continuous_update=False)
+        # Labels answers are long lists: give them the full width so nothing typed is hidden.
+        width = "24em" if ex.kind == "number" else "95%"
+        # continuous_update keeps the kernel's value in step with every keystroke, so a
+        # click on Check right after typing never checks the previous answer.
+        answer = w.Text(placeholder=placeholder, layout=w.Layout(width=width), continuous_update=True)
         read = lambda: answer.value  # noqa: E731
     answer.add_class("crmlab-answer")
     check_button = w.Button(description="Check", button_style="primary", icon="check")
@@ -82,8 +86,8 @@ def exercise(exercise_id: str):
     check_button.on_click(on_check)
     hint_button.on_click(on_hint)
     if isinstance(answer, w.Text):
-        # Pressing Enter in the box checks too (ipywidgets 8: observe value with continuous_update off).
-        answer.observe(lambda change: on_check(), names="value")
+        # Editing the answer makes old feedback stale; clear it rather than re-check on every keystroke.
+        answer.observe(lambda change: setattr(feedback, "value", ""), names="value")
     box = w.VBox([prompt, answer, w.HBox([check_button, hint_button]), feedback],
                  layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0", width="auto"))
     box.add_class("crmlab-exercise")
