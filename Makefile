@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help install lab test unit nbval notebooks datasets bench clean
+.PHONY: help install lab test unit nbval notebooks datasets bench clean browser-test book
 
 help:
 	@echo "make lab        open the workbook in JupyterLab (prints the URL)"
@@ -23,6 +23,8 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (after changing crmlab)"
 	@echo "make datasets   rebuild datasets/*.csv from the seeded generator"
 	@echo "make bench      run the benchmark scripts"
+	@echo "make browser-test  drive every widget in Chromium (JupyterLab, Voila) and check the HTML book"
+	@echo "make book       execute every notebook and case into a static HTML workbook in build/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +40,10 @@ lab: $(STAMP)
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests crmlab $(NOTEBOOKS) $(NBVAL)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab $(NOTEBOOKS) $(NBVAL)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests crmlab
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NOTEBOOKS) $(NBVAL)
@@ -54,6 +56,14 @@ datasets: $(STAMP)
 
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+BOOK ?= build
+
+browser-test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
+
+book: $(STAMP)
+	$(BIN)/crmlab run --out $(BOOK)
 
 clean:
 	rm -rf $(VENV) build test-artifacts .pytest_cache
