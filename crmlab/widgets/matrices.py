@@ -145,7 +145,8 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem"):
     data = table
     kind_box = w.ToggleButtons(options=[("PEM: importance × performance", "pem"),
                                         ("RPM: importance × gap to competitor", "rpm")],
-                               value=kind if kind in _KINDS else "pem", description="Matrix")
+                               value=kind if kind in _KINDS else "pem", description="Matrix",
+                               style={"button_width": "auto"})
     convention = w.Dropdown(options=[("mean", "mean"), ("median", "median"), ("fixed point", "point")],
                             value="mean", description="Crosshair")
     imp_cut = w.FloatText(value=3.0, step=0.1, description="Importance cut", disabled=True,

@@ -139,7 +139,7 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
     for perspective, weight in start.items():
         slider = w.FloatSlider(value=round(float(weight), 2), min=0.0, max=1.0, step=0.01,
                                description=_scorecard.PERSPECTIVE_NAMES[perspective],
-                               style={"description_width": "14em"}, layout=w.Layout(width="34em"),
+                               style={"description_width": "17em"}, layout=w.Layout(width="38em"),
                                continuous_update=False, readout_format=".2f")
         share = w.HTML()
         sliders[perspective] = slider
