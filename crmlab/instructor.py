@@ -497,6 +497,12 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
 # --------------------------------------------------------------------------- finding the autograder
 
 def _cases_dir() -> Path:
+    """The shipped cases: packaged as crmlab/_cases in a wheel, cases/ in a source checkout, else ./cases."""
+    from importlib import resources
+
+    packaged = resources.files("crmlab") / "_cases"
+    if packaged.is_dir():
+        return Path(str(packaged))
     checkout = Path(__file__).resolve().parent.parent / "cases"
     return checkout if checkout.is_dir() else Path.cwd() / "cases"
 

@@ -267,6 +267,7 @@ def test_a_loop_that_ignores_interrupts_and_a_kernel_crash_are_skipped(handout, 
     report = grade(path, handout.autograder, timeout=60)
     assert report.questions["points"].to_dict() == {"q1": 2.0, "q2": 0.0}
     assert any("code cell 2 stopped the kernel" in n for n in report.notes), report.notes
+    assert any("raised NameError: name 'costs_gone' is not defined" in n for n in report.notes), report.notes
 
 
 def test_a_submission_for_another_case_is_not_graded(handout, tmp_path):
