@@ -30,9 +30,9 @@ from crmlab import _checks
 from crmlab._results import ResultMixin
 
 __all__ = [
-    "npv", "irr", "irrs", "payback", "discounted_payback", "roi",
+    "npv", "irr", "irrs", "payback", "discounted_payback", "roi", "appraise", "Appraisal", "npv_profile",
     "capm", "wacc", "eva", "mva",
-    "capitalise", "CapitalisedExpense", "lease_to_debt", "eva_statement", "EVAStatement",
+    "capitalise", "CapitalisedExpense", "lease_to_debt", "eva_statement", "EVAStatement", "eva_frame",
     "tornado", "TornadoResult",
 ]
 
@@ -71,60 +71,120 @@ def npv(rate, cashflows) -> float:
     return float(np.dot(flows, _discount_factors(r, flows.size)))
 
 
+def _irr_candidates(poly: np.ndarray) -> np.ndarray:
+    """Positive real roots x = 1/(1 + r) of the NPV polynomial, from its companion-matrix eigenvalues."""
+    roots = np.roots(poly)
+    if roots.size == 0:
+        return roots.real
+    scale = max(1.0, float(np.abs(roots).max()))
+    # Eigenvalues of a real root can pick up a tiny imaginary part; accept those and let
+    # _refine decide whether a real root really lies there.
+    near_real = (np.abs(roots.imag) <= 1e-7 * scale) & (roots.real > 0)
+    return np.unique(roots[near_real].real)
+
+
+def _horner(coeffs: list[float], x: float) -> tuple[float, float]:
+    """Value and derivative of a polynomial (highest power first) at x.
+
+    Plain Python floats: for the few dozen coefficients of a cash-flow series
+    this is several times faster than numpy's per-call overhead.
+    """
+    value, slope = 0.0, 0.0
+    for c in coeffs:
+        slope = slope * x + value
+        value = value * x + c
+    return value, slope
+
+
+def _refine(coeffs: list[float], x: float) -> float | None:
+    """Sharpen a candidate root of the polynomial and confirm it, or return None if no real root is there.
+
+    Newton steps polish the eigenvalue; the root is then confirmed by a bracket
+    [x(1 - e), x(1 + e)] over which the polynomial changes sign, solved with
+    Brent's method when the bracket is wider than rounding. A root of even
+    multiplicity (the NPV touches zero without crossing) is kept when the
+    polynomial is zero there to rounding.
+    """
+    for _ in range(50):
+        fx, dfx = _horner(coeffs, x)
+        if dfx == 0 or not math.isfinite(fx / dfx):
+            break
+        step = fx / dfx
+        if x - step <= 0:
+            break
+        x -= step
+        if abs(step) <= 1e-15 * x:
+            break
+    for eps in (1e-13, 1e-11, 1e-9, 1e-7, 1e-5, 1e-3):
+        a, b = x * (1 - eps), x * (1 + eps)
+        fa, fb = _horner(coeffs, a)[0], _horner(coeffs, b)[0]
+        if fa == 0:
+            return a
+        if fb == 0:
+            return b
+        if (fa < 0) != (fb < 0):
+            if eps <= 1e-13:
+                return x
+            from scipy import optimize
+
+            return float(optimize.brentq(lambda v: _horner(coeffs, v)[0], a, b, xtol=1e-300, rtol=1e-15))
+    size = _horner([abs(c) for c in coeffs], x)[0]
+    return x if abs(_horner(coeffs, x)[0]) <= 1e-10 * size else None
+
+
 def irrs(cashflows) -> list[float]:
     """Every internal rate of return of ``cashflows`` (rates > -1 at which NPV = 0), sorted.
 
     A series whose sign changes more than once can have several IRRs (or none);
     Descartes' rule of signs bounds their number by the number of sign changes.
+    Each rate is located on the NPV polynomial in x = 1/(1 + r) and confirmed by
+    a sign-changing bracket (see :func:`irr`).
 
     >>> [round(r, 4) for r in irrs([-100, 230, -132])]
     [0.1, 0.2]
+    >>> [round(r, 4) for r in irrs([-252, 1431, -3035, 2850, -1000])]
+    [0.25, 0.3333, 0.4286, 0.6667]
     """
     flows = _flows(cashflows)
-    if flows.size < 2:
+    if np.count_nonzero(flows) < 2:
         return []
-    # NPV is a polynomial in x = 1/(1+r); its positive real roots give the IRRs.
-    roots = np.roots(flows[::-1])
-    scale = max(1.0, float(np.abs(roots).max())) if roots.size else 1.0
-    real = roots[(np.abs(roots.imag) <= 1e-9 * scale) & (roots.real > 0)].real
-    rates = sorted({round(float(1.0 / x - 1.0), 12) for x in real})
-    return [_polish(flows, r) for r in rates]
-
-
-def _polish(flows: np.ndarray, r: float) -> float:
-    """A few Newton steps on NPV(r) sharpen a root found through the polynomial's eigenvalues."""
-    t = np.arange(flows.size, dtype=float)
-    for _ in range(20):
-        disc = (1.0 + r) ** -t
-        f = float(np.dot(flows, disc))
-        df = float(np.dot(-t * flows, disc / (1.0 + r)))
-        if df == 0 or not math.isfinite(f / df):
-            break
-        step = f / df
-        r_new = r - step
-        if r_new <= -1:
-            break
-        r = r_new
-        if abs(step) < 1e-15 * max(1.0, abs(r)):
-            break
-    return float(r)
+    poly = flows[::-1]  # highest power of x first: the last flow has the highest power
+    coeffs = poly.tolist()
+    found = sorted(1.0 / x - 1.0 for x in (_refine(coeffs, float(c)) for c in _irr_candidates(poly)) if x is not None)
+    rates: list[float] = []
+    for r in found:
+        if not rates or abs(r - rates[-1]) > 1e-9 * max(1.0, abs(r)):
+            rates.append(float(r))
+    return rates
 
 
 def irr(cashflows) -> float:
     """Internal rate of return: the rate at which the NPV of ``cashflows`` is zero.
 
-    When the series has several IRRs, the one closest to zero is returned (as
-    numpy-financial does); :func:`irrs` lists them all.
+    The NPV is a polynomial in x = 1/(1 + r). Its positive real roots are
+    located from the eigenvalues of the companion matrix (as numpy-financial
+    does), polished by Newton steps, and each is confirmed by a bracket over
+    which the NPV changes sign (refined with Brent's method where needed), so
+    a returned rate is a genuine root, not an artefact of rounding.
+
+    Several IRRs: a series whose sign changes more than once (say an outlay,
+    inflows, then a large clean-up cost) can have several IRRs or none. Then
+    the one closest to zero is returned, the rule numpy-financial 1.0 uses, and
+    :func:`irrs` lists them all; with several IRRs the IRR rule says little, so
+    judge such projects by their NPV at the cost of capital.
 
     Raises
     ------
     ValueError
-        If the flows never change sign (no rate can make NPV zero) or no real IRR exists.
+        If the flows never change sign (no rate can make the NPV zero) or the
+        NPV has no real root (the series changes sign but NPV never reaches zero).
 
     Examples
     --------
     >>> round(irr([-100, 39, 59, 55, 20]), 4)
     0.2809
+    >>> round(irr([-1000, 800, 150, 150, 150, 150, -150]), 4)  # IRRs -50 % and 15.24 %
+    0.1524
     >>> irr([100, 50])
     Traceback (most recent call last):
     ...
@@ -137,32 +197,40 @@ def irr(cashflows) -> float:
                          f"got {flows.tolist()}")
     found = irrs(flows)
     if not found:
-        raise ValueError(f"cashflows {flows.tolist()} have no real internal rate of return")
+        raise ValueError(f"cashflows {flows.tolist()} have no real internal rate of return: the NPV never "
+                         "reaches zero at any rate > -1")
     return min(found, key=abs)
 
 
 def _payback(flows: np.ndarray) -> float:
     cumulative = np.cumsum(flows)
-    if cumulative[0] >= 0:
-        return 0.0
-    recovered = np.flatnonzero(cumulative >= 0)
-    if recovered.size == 0:
+    if cumulative[-1] < 0:
         return math.inf
-    t = int(recovered[0])
-    # Within year t the flow is assumed to arrive evenly, so interpolate linearly.
-    return float((t - 1) + (-cumulative[t - 1]) / flows[t])
+    negative = np.flatnonzero(cumulative < 0)
+    if negative.size == 0:
+        return 0.0
+    t = int(negative[-1])  # the last time the project is still in the red
+    # Within the next period the flow is assumed to arrive evenly, so interpolate linearly.
+    return float(t + (-cumulative[t]) / flows[t + 1])
 
 
 def payback(cashflows) -> float:
-    """Years until the cumulative cash flow first turns non-negative, interpolated within the year.
+    """Years until the cumulative cash flow turns non-negative for good, interpolated within the year.
 
-    Returns ``0.0`` when flow 0 is already non-negative and ``math.inf`` when
-    the investment is never repaid.
+    Flows arrive evenly within each year, so the fraction of the year is the
+    shortfall left at its start divided by the year's flow. "For good" matters
+    only for series whose cumulative flow dips below zero again after first
+    recovering (a server refresh, a clean-up cost): the payback is then the
+    last recovery, since money recovered and lost again has not paid back.
+    Returns ``0.0`` when the cumulative flow is never negative and
+    ``math.inf`` when the investment is never repaid.
 
     Examples
     --------
     >>> payback([-1000, 300, 400, 500])
     2.6
+    >>> payback([0, -1000, 300, 400, 500])  # the outlay during year 1, counted from t = 0
+    3.6
     >>> payback([-1000, 100, 100])
     inf
     """
@@ -172,7 +240,9 @@ def payback(cashflows) -> float:
 def discounted_payback(rate, cashflows) -> float:
     """Payback period of the flows discounted at ``rate`` (interpolated; ``math.inf`` if never repaid).
 
-    >>> round(discounted_payback(0.10, [-1000, 300, 400, 500]), 4)
+    Same rules as :func:`payback`, applied to the present values of the flows.
+
+    >>> discounted_payback(0.10, [-1000, 300, 400, 500])
     inf
     >>> round(discounted_payback(0.10, [-1000, 500, 500, 500]), 4)
     2.352
@@ -256,6 +326,106 @@ def mva(evas, wacc, terminal_growth=None) -> float:
             raise ValueError(f"terminal_growth must be below wacc ({w}); got {g}")
         total += float(values[-1] * (1 + g) / (w - g) * factors[-1])
     return total
+
+
+# --------------------------------------------------------------------------- project appraisal
+
+
+@dataclass(frozen=True)
+class Appraisal(ResultMixin):
+    """A project's cash flows judged by NPV, IRR, payback and discounted payback at one discount rate."""
+
+    rate: float
+    cashflows: tuple[float, ...]
+    npv: float
+    irr: float
+    irrs: tuple[float, ...]
+    payback: float
+    discounted_payback: float
+    profitability_index: float
+
+    _title = "Project appraisal"
+
+    def _headline(self) -> dict:
+        return {"rate": self.rate, "NPV": self.npv, "IRR": self.irr, "payback (years)": self.payback,
+                "discounted payback (years)": self.discounted_payback}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per period: flow, discount factor, present value and the two cumulative sums."""
+        flows = np.asarray(self.cashflows)
+        factors = _discount_factors(self.rate, flows.size)
+        frame = pd.DataFrame({"cash flow": flows, "discount factor": factors, "present value": flows * factors})
+        frame["cumulative"] = frame["cash flow"].cumsum()
+        frame["cumulative present value"] = frame["present value"].cumsum()
+        frame.index.name = "t"
+        return frame
+
+    def profile(self, rates=None) -> pd.DataFrame:
+        """NPV at each of ``rates`` (default: 0 to 2 × the larger of the IRR and the rate, 41 points)."""
+        return npv_profile(self.cashflows, rates if rates is not None else self._default_rates())
+
+    def _default_rates(self) -> np.ndarray:
+        top = max(self.rate, self.irr if math.isfinite(self.irr) else 0.0, 0.05)
+        return np.linspace(0.0, 2 * top, 41)
+
+    def plot(self, ax=None, kind: str = "cashflows"):
+        """``kind="cashflows"``: yearly flows and cumulative (discounted) cash; ``"profile"``: NPV against the rate."""
+        from crmlab.plots import money
+
+        _checks.choice("kind", kind, ("cashflows", "profile"))
+        return money.plot_cashflows(self, ax=ax) if kind == "cashflows" else money.plot_npv_profile(self, ax=ax)
+
+
+def appraise(rate, cashflows) -> Appraisal:
+    """Appraise a project: NPV, IRR, payback, discounted payback and profitability index.
+
+    Parameters
+    ----------
+    rate : float
+        Discount rate (the cost of capital) per period, > -1.
+    cashflows : sequence of float
+        Net flows at t = 0, 1, 2, ... (outflows negative).
+
+    Returns
+    -------
+    Appraisal
+        ``irr`` is NaN when the flows have no IRR (all IRRs are in ``irrs``);
+        ``profitability_index`` is the present value of the inflows divided by
+        that of the outflows (above 1 exactly when the NPV is positive).
+
+    Examples
+    --------
+    >>> a = appraise(0.10, [-2000, 500, 500, 5000])
+    >>> round(a.npv, 2), round(a.irr, 4), a.payback, round(a.discounted_payback, 4)
+    (2624.34, 0.5108, 2.2, 2.3014)
+    """
+    r = _checks.rate("rate", rate)
+    flows = _flows(cashflows)
+    all_irrs = tuple(irrs(flows))
+    changes_sign = np.any(flows > 0) and np.any(flows < 0)
+    present = flows * _discount_factors(r, flows.size)
+    outflows = -present[present < 0].sum()
+    return Appraisal(
+        rate=r, cashflows=tuple(flows.tolist()), npv=float(present.sum()),
+        irr=min(all_irrs, key=abs) if (all_irrs and changes_sign) else math.nan, irrs=all_irrs,
+        payback=_payback(flows), discounted_payback=_payback(present),
+        profitability_index=float(present[present > 0].sum() / outflows) if outflows > 0 else math.nan,
+    )
+
+
+def npv_profile(cashflows, rates) -> pd.DataFrame:
+    """NPV of ``cashflows`` at each discount rate in ``rates`` (a frame with columns rate, NPV).
+
+    >>> npv_profile([-100, 60, 60], [0.0, 0.1]).round(4).to_dict("list")
+    {'rate': [0.0, 0.1], 'NPV': [20.0, 4.1322]}
+    """
+    flows = _flows(cashflows)
+    values = _checks.vector("rates", rates)
+    if np.any(values <= -1):
+        raise ValueError(f"rates must all be > -1; got {values[values <= -1][0]}")
+    t = np.arange(flows.size, dtype=float)
+    npvs = ((1.0 + values[:, None]) ** -t) @ flows
+    return pd.DataFrame({"rate": values, "NPV": npvs})
 
 
 # --------------------------------------------------------------------------- EVA adjustments
@@ -427,6 +597,81 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
         profit_adjustments=_named("profit_adjustments", profit_adjustments),
         capital_adjustments=_named("capital_adjustments", capital_adjustments),
     )
+
+
+_FINANCIAL_COLUMNS = ("ebit", "tax_rate", "debt", "equity_book", "equity_market", "cost_of_debt", "beta",
+                      "risk_free", "market_return", "invested_capital")
+
+
+def eva_frame(financials) -> pd.DataFrame:
+    """Accounting profit, economic profit and EVA for every row of a table of firm financials.
+
+    One call does the chapter's chain for each firm-year: CAPM cost of equity,
+    WACC at market-value weights, NOPAT = EBIT × (1 − t), EVA = NOPAT − WACC ×
+    invested capital, beside the accounting view (net income after interest)
+    and the market's verdict, market value added = (market equity + debt) −
+    invested capital. No accounting adjustments are made; use
+    :func:`eva_statement` with :func:`capitalise` / :func:`lease_to_debt` for those.
+
+    Parameters
+    ----------
+    financials : DataFrame
+        Columns ebit, tax_rate, debt, equity_book, equity_market, cost_of_debt,
+        beta, risk_free, market_return, invested_capital (the ``firm_financials``
+        dataset has them); other columns such as firm and year are kept in front.
+
+    Returns
+    -------
+    DataFrame
+        The identifying columns plus cost_of_equity, wacc, nopat, net_income,
+        equity_charge (cost of equity × book equity), economic_profit (net
+        income − equity charge), capital_charge, eva, roic (NOPAT ÷ capital),
+        spread (ROIC − WACC) and mva_market.
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> table = eva_frame(datasets.load("firm_financials"))
+    >>> latest = table[table["year"] == 2024].set_index("firm")
+    >>> latest["eva"].round(1).to_dict()
+    {'Huaxin Telecom': 852.5, 'Jinhe Retail': -129.2, 'Lanting Property': -508.2}
+    >>> bool((latest["net_income"] > 0).all())  # all three report an accounting profit
+    True
+    """
+    _checks.columns("financials", financials, _FINANCIAL_COLUMNS)
+    data = {}
+    for name in _FINANCIAL_COLUMNS:
+        values = pd.to_numeric(financials[name], errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(values)):
+            row = financials.index[~np.isfinite(values)][0]
+            raise ValueError(f"financials.{name} must be finite numbers; got {financials.loc[row, name]!r} in row {row}")
+        data[name] = values
+    if np.any(data["tax_rate"] < 0) or np.any(data["tax_rate"] >= 1):
+        raise ValueError("financials.tax_rate must be decimals in [0, 1); got "
+                         f"{data['tax_rate'][(data['tax_rate'] < 0) | (data['tax_rate'] >= 1)][0]}")
+    value = data["equity_market"] + data["debt"]
+    if np.any(value <= 0):
+        raise ValueError("financials: equity_market + debt must be positive in every row")
+    keep = [c for c in financials.columns if c not in _FINANCIAL_COLUMNS and financials[c].dtype.kind not in "fc"]
+    out = financials[keep].copy()
+    ke = data["risk_free"] + data["beta"] * (data["market_return"] - data["risk_free"])
+    after_tax_debt = data["cost_of_debt"] * (1 - data["tax_rate"])
+    w = (data["equity_market"] * ke + data["debt"] * after_tax_debt) / value
+    nopat = data["ebit"] * (1 - data["tax_rate"])
+    net_income = (data["ebit"] - data["cost_of_debt"] * data["debt"]) * (1 - data["tax_rate"])
+    capital = data["invested_capital"]
+    out["cost_of_equity"] = ke
+    out["wacc"] = w
+    out["nopat"] = nopat
+    out["net_income"] = net_income
+    out["equity_charge"] = ke * data["equity_book"]
+    out["economic_profit"] = net_income - out["equity_charge"]
+    out["capital_charge"] = w * capital
+    out["eva"] = nopat - w * capital
+    out["roic"] = np.divide(nopat, capital, out=np.full_like(nopat, np.nan), where=capital > 0)
+    out["spread"] = out["roic"] - w
+    out["mva_market"] = value - capital
+    return out
 
 
 # --------------------------------------------------------------------------- sensitivity
