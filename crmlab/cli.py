@@ -111,11 +111,12 @@ def _cmd_grade(args) -> int:
     instructor = _need("crmlab.instructor", "instructor")
     target = Path(args.submission)
     if target.is_dir():
-        grades = instructor.grade_folder(target, out=args.out, timeout=args.timeout)
+        grades = instructor.grade_folder(target, args.autograder, out=args.out, timeout=args.timeout,
+                                         jobs=args.jobs)
         with _wide_pandas():
             print(grades.to_string())
     else:
-        report = instructor.grade(target, timeout=args.timeout)
+        report = instructor.grade(target, args.autograder, timeout=args.timeout)
         print(report)
     return 0
 
@@ -160,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submission", help="a .ipynb file or a folder of them")
     p.add_argument("--out", default=None, help="CSV file for a folder's grades (default: FOLDER/grades.csv)")
     p.add_argument("--timeout", type=int, default=120, help="seconds a submission may run")
+    p.add_argument("--autograder", default=None, help="autograder zip from student-version (default: the shipped case's)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (folders only)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("execute", help="re-execute notebooks in place (outputs kept, no timing metadata)")
@@ -175,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError) as exc:  # bad paths or arguments: a message, not a traceback
+        print(f"crmlab: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
