@@ -127,3 +127,17 @@ def test_plots_draw():
     ax2 = finance.tornado(lambda a: 2 * a, {"a": 1}, {"a": (0, 2)}).plot()
     assert [t.get_text() for t in ax2.get_yticklabels()] == ["a"]
     plt.close("all")
+
+
+def test_appraisal_plots_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    a = finance.appraise(0.10, [-2000, 500, 500, 5000])
+    assert a.plot().get_title() == "Project cash flows and payback"
+    assert a.plot(kind="profile").get_title() == "NPV profile"
+    with pytest.raises(ValueError, match="kind must be one of 'cashflows', 'profile'"):
+        a.plot(kind="bars")
+    plt.close("all")

@@ -45,3 +45,34 @@ def plot_tornado(result, ax=None):
     ax.set(title=f"Sensitivity of {result.output}", xlabel=result.output)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 if len(table) < 4 else -0.15), ncol=2)
     return ax
+
+
+def plot_cashflows(appraisal, ax=None):
+    """Yearly net cash flows as bars, with cumulative and cumulative discounted cash as lines."""
+    ax = _axes(ax)
+    frame = appraisal.to_frame()
+    colours = ["#0072B2" if v >= 0 else "#D55E00" for v in frame["cash flow"]]
+    ax.bar(frame.index, frame["cash flow"], color=colours, width=0.6, label="net cash flow")
+    ax.plot(frame.index, frame["cumulative"], marker="o", color="black", label="cumulative")
+    ax.plot(frame.index, frame["cumulative present value"], marker="s", linestyle="--", color="#009E73",
+            label=f"cumulative, discounted at {appraisal.rate:.0%}")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(list(frame.index))
+    ax.set(title="Project cash flows and payback", xlabel="year (t)", ylabel="amount")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_npv_profile(appraisal, ax=None):
+    """NPV against the discount rate, marking the rate used and the IRR."""
+    ax = _axes(ax)
+    profile = appraisal.profile()
+    ax.plot(profile["rate"], profile["NPV"], color="#0072B2")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.axvline(appraisal.rate, color="#E69F00", linestyle="--", label=f"rate {appraisal.rate:.1%}")
+    if appraisal.irr == appraisal.irr:  # not NaN
+        ax.axvline(appraisal.irr, color="#D55E00", linestyle=":", label=f"IRR {appraisal.irr:.1%}")
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.set(title="NPV profile", xlabel="discount rate", ylabel="NPV")
+    ax.legend()
+    return ax
