@@ -1,7 +1,18 @@
 """The money side of CRM: discounting, project returns, the cost of capital and economic value added.
 
+* project appraisal: :func:`npv`, :func:`irr` (and every root with :func:`irrs`),
+  :func:`payback`, :func:`discounted_payback`, :func:`roi`, all at once with
+  :func:`appraise`, and :func:`npv_profile`;
+* cost of capital: :func:`capm`, :func:`wacc`;
+* economic value added: :func:`eva`, :func:`mva`, line by line with
+  :func:`eva_statement` and the explicit adjustments :func:`capitalise` and
+  :func:`lease_to_debt`, for every firm-year with :func:`eva_frame`, and for one
+  investment with :func:`investment_eva`;
+* sensitivity: :func:`tornado`.
+
 Conventions (as in numpy-financial): rates are decimals per period, a
 cash-flow list starts at t = 0 (today, undiscounted), outflows are negative.
+A rate of -100 % or below is an error, never a silent NaN.
 
 Examples
 --------
@@ -27,14 +38,21 @@ import numpy as np
 import pandas as pd
 
 from crmlab import _checks
-from crmlab._results import ResultMixin
+from crmlab._results import ResultMixin, format_number
 
 __all__ = [
     "npv", "irr", "irrs", "payback", "discounted_payback", "roi", "appraise", "Appraisal", "npv_profile",
     "capm", "wacc", "eva", "mva",
     "capitalise", "CapitalisedExpense", "lease_to_debt", "eva_statement", "EVAStatement", "eva_frame",
+    "investment_eva", "InvestmentEVA",
     "tornado", "TornadoResult",
 ]
+
+
+def _compact_repr(result) -> str:
+    """A short, rounded text form for results (notebook outputs stay stable and readable)."""
+    facts = ", ".join(f"{k}={format_number(v)}" for k, v in result._headline().items())
+    return f"{type(result).__name__}({facts})"
 
 
 def _flows(cashflows, name: str = "cashflows") -> np.ndarray:
@@ -72,15 +90,22 @@ def npv(rate, cashflows) -> float:
 
 
 def _irr_candidates(poly: np.ndarray) -> np.ndarray:
-    """Positive real roots x = 1/(1 + r) of the NPV polynomial, from its companion-matrix eigenvalues."""
-    roots = np.roots(poly)
+    """Positive real roots x = 1/(1 + r) of the NPV polynomial, from companion-matrix eigenvalues.
+
+    The eigenvalues are taken of whichever orientation has the larger leading
+    coefficient, the polynomial in x or the one in 1/x = 1 + r: a leading
+    coefficient tiny beside the others (a negligible last flow) would otherwise
+    swamp the companion matrix and hide the roots that matter.
+    """
+    flip = abs(poly[0]) < abs(poly[-1])
+    roots = np.roots(poly[::-1] if flip else poly)
     if roots.size == 0:
         return roots.real
     scale = max(1.0, float(np.abs(roots).max()))
     # Eigenvalues of a real root can pick up a tiny imaginary part; accept those and let
     # _refine decide whether a real root really lies there.
-    near_real = (np.abs(roots.imag) <= 1e-7 * scale) & (roots.real > 0)
-    return np.unique(roots[near_real].real)
+    near_real = roots[(np.abs(roots.imag) <= 1e-7 * scale) & (roots.real > 0)].real
+    return np.unique(1.0 / near_real if flip else near_real)
 
 
 def _horner(coeffs: list[float], x: float) -> tuple[float, float]:
@@ -132,13 +157,33 @@ def _refine(coeffs: list[float], x: float) -> float | None:
     return x if abs(_horner(coeffs, x)[0]) <= 1e-10 * size else None
 
 
+#: Where :func:`irrs` scans the NPV for sign changes: x = 1/(1 + r) from 1e-4 to 1000, i.e. rates
+#: from 999,900 % down to -99.9 %, on a logarithmic grid.
+_SCAN_X = np.geomspace(1e-4, 1e3, 281)
+
+
+def _scan_brackets(poly: np.ndarray) -> list[tuple[float, float]]:
+    """Intervals of x over which the NPV polynomial changes sign, from a grid scan."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.polyval(poly, _SCAN_X)
+    finite = np.isfinite(values)
+    x, v = _SCAN_X[finite], values[finite]
+    change = np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0)
+    exact = [(float(z), float(z)) for z in x[v == 0]]  # a grid point that is itself a root
+    return [(float(x[i]), float(x[i + 1])) for i in change] + exact
+
+
 def irrs(cashflows) -> list[float]:
     """Every internal rate of return of ``cashflows`` (rates > -1 at which NPV = 0), sorted.
 
     A series whose sign changes more than once can have several IRRs (or none);
     Descartes' rule of signs bounds their number by the number of sign changes.
-    Each rate is located on the NPV polynomial in x = 1/(1 + r) and confirmed by
-    a sign-changing bracket (see :func:`irr`).
+    Roots come from two searches whose results are merged: the eigenvalues of
+    the NPV polynomial in x = 1/(1 + r) (as numpy-financial), each confirmed by a
+    sign-changing bracket, and a scan of the NPV over rates from -99.9 % to
+    999,900 % whose sign changes are solved with Brent's method, which catches
+    roots the eigenvalues lose to rounding. Rates within 1e-9 of -100 % (from
+    negligible late flows) are not reported.
 
     >>> [round(r, 4) for r in irrs([-100, 230, -132])]
     [0.1, 0.2]
@@ -148,11 +193,24 @@ def irrs(cashflows) -> list[float]:
     flows = _flows(cashflows)
     if np.count_nonzero(flows) < 2:
         return []
-    poly = flows[::-1]  # highest power of x first: the last flow has the highest power
+    poly = flows[::-1] / np.abs(flows).max()  # highest power of x first: the last flow has the highest power
+    # A last flow below 1e-200 of the largest (a subnormal, in effect zero) would overflow the
+    # companion matrix; dropping it changes the NPV by less than rounding.
+    poly = poly[np.argmax(np.abs(poly) >= 1e-200):]
     coeffs = poly.tolist()
-    found = sorted(1.0 / x - 1.0 for x in (_refine(coeffs, float(c)) for c in _irr_candidates(poly)) if x is not None)
+    roots = [x for x in (_refine(coeffs, float(c)) for c in _irr_candidates(poly)) if x is not None]
+    for a, b in _scan_brackets(poly):
+        if any(a * (1 - 1e-12) <= x <= b * (1 + 1e-12) for x in roots):
+            continue
+        if a == b:
+            roots.append(a)
+            continue
+        from scipy import optimize
+
+        roots.append(float(optimize.brentq(lambda v: _horner(coeffs, v)[0], a, b, xtol=1e-300, rtol=1e-15)))
     rates: list[float] = []
-    for r in found:
+    # x above 1e9 means a rate within 1e-9 of -100 %: an artefact of negligible late flows, not a return.
+    for r in sorted(1.0 / x - 1.0 for x in roots if x < 1e9):
         if not rates or abs(r - rates[-1]) > 1e-9 * max(1.0, abs(r)):
             rates.append(float(r))
     return rates
@@ -335,6 +393,8 @@ def mva(evas, wacc, terminal_growth=None) -> float:
 class Appraisal(ResultMixin):
     """A project's cash flows judged by NPV, IRR, payback and discounted payback at one discount rate."""
 
+    __repr__ = _compact_repr
+
     rate: float
     cashflows: tuple[float, ...]
     npv: float
@@ -368,12 +428,15 @@ class Appraisal(ResultMixin):
         top = max(self.rate, self.irr if math.isfinite(self.irr) else 0.0, 0.05)
         return np.linspace(0.0, 2 * top, 41)
 
-    def plot(self, ax=None, kind: str = "cashflows"):
-        """``kind="cashflows"``: yearly flows and cumulative (discounted) cash; ``"profile"``: NPV against the rate."""
+    def plot(self, ax=None, kind: str = "cashflows", rates=None):
+        """``kind="cashflows"``: yearly flows and cumulative (discounted) cash; ``"profile"``: NPV against
+        the discount rate, at ``rates`` if given (default: 0 to twice the larger of the IRR and the rate)."""
         from crmlab.plots import money
 
         _checks.choice("kind", kind, ("cashflows", "profile"))
-        return money.plot_cashflows(self, ax=ax) if kind == "cashflows" else money.plot_npv_profile(self, ax=ax)
+        if kind == "cashflows":
+            return money.plot_cashflows(self, ax=ax)
+        return money.plot_npv_profile(self, ax=ax, rates=rates)
 
 
 def appraise(rate, cashflows) -> Appraisal:
@@ -434,6 +497,8 @@ def npv_profile(cashflows, rates) -> pd.DataFrame:
 @dataclass(frozen=True)
 class CapitalisedExpense(ResultMixin):
     """An expense (R&D, brand marketing) treated as an investment and amortised straight-line."""
+
+    __repr__ = _compact_repr
 
     expenses: tuple[float, ...]
     life: int
@@ -503,6 +568,8 @@ def lease_to_debt(lease_payment, cost_of_debt, years: int) -> float:
 @dataclass(frozen=True)
 class EVAStatement(ResultMixin):
     """EVA from operating profit with the accounting adjustments shown as explicit lines."""
+
+    __repr__ = _compact_repr
 
     ebit: float
     tax_rate: float
@@ -644,7 +711,8 @@ def eva_frame(financials) -> pd.DataFrame:
         values = pd.to_numeric(financials[name], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(values)):
             row = financials.index[~np.isfinite(values)][0]
-            raise ValueError(f"financials.{name} must be finite numbers; got {financials.loc[row, name]!r} in row {row}")
+            raise ValueError(f"financials.{name} must be finite numbers; "
+                             f"got {financials.loc[row, name]!r} in row {row}")
         data[name] = values
     if np.any(data["tax_rate"] < 0) or np.any(data["tax_rate"] >= 1):
         raise ValueError("financials.tax_rate must be decimals in [0, 1); got "
@@ -674,12 +742,104 @@ def eva_frame(financials) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True)
+class InvestmentEVA(ResultMixin):
+    """Year-by-year EVA of one investment (a CRM system) and its MVA, the present value of those EVAs."""
+
+    __repr__ = _compact_repr
+
+    investment: float
+    wacc: float
+    tax_rate: float
+    life: int
+    ebitda: tuple[float, ...]
+
+    _title = "EVA of an investment"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per year: capital at the start, depreciation, EBIT, NOPAT, capital charge, EVA and cash flow."""
+        years = np.arange(1, len(self.ebitda) + 1)
+        depreciation = np.where(years <= self.life, self.investment / self.life, 0.0)
+        capital = self.investment - np.concatenate([[0.0], np.cumsum(depreciation)[:-1]])
+        ebit = np.asarray(self.ebitda) - depreciation
+        nopat = ebit * (1 - self.tax_rate)
+        charge = self.wacc * capital
+        frame = pd.DataFrame({"capital at start": capital, "depreciation": depreciation, "EBITDA": self.ebitda,
+                              "EBIT": ebit, "NOPAT": nopat, "capital charge": charge, "EVA": nopat - charge,
+                              "cash flow": nopat + depreciation}, index=pd.Index(years, name="year"))
+        return frame
+
+    @property
+    def evas(self) -> np.ndarray:
+        return self.to_frame()["EVA"].to_numpy()
+
+    @property
+    def mva(self) -> float:
+        """Present value of the EVAs at the WACC (the investment's market value added)."""
+        return mva(self.evas, self.wacc)
+
+    @property
+    def npv(self) -> float:
+        """NPV of -investment at t = 0 and the yearly cash flows (NOPAT + depreciation)."""
+        return npv(self.wacc, [-self.investment, *self.to_frame()["cash flow"]])
+
+    def _headline(self) -> dict:
+        return {"investment": self.investment, "WACC": self.wacc, "MVA = PV of EVA": self.mva, "NPV": self.npv}
+
+    def plot(self, ax=None):
+        from crmlab.plots.money import plot_investment_eva
+
+        return plot_investment_eva(self, ax=ax)
+
+
+def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) -> InvestmentEVA:
+    """EVA of an investment, year by year, with straight-line depreciation of its capital.
+
+    Each year, NOPAT = (EBITDA − depreciation) × (1 − t) and the capital charge is
+    WACC × the capital still invested at the start of the year (cost less
+    depreciation so far). The present value of the EVAs (the MVA) then equals the
+    NPV of the investment's cash flows, NOPAT + depreciation: judging an investment by
+    its EVA each year and by its NPV once gives the same verdict.
+
+    Parameters
+    ----------
+    investment : float
+        Capital spent at t = 0 (> 0).
+    ebitda : sequence of float
+        Operating gain before depreciation, interest and tax in years 1..N (benefits less running costs).
+    wacc : float
+        Weighted average cost of capital (> -1).
+    tax_rate : float
+        Tax rate on operating profit, 0 <= t < 1.
+    life : int, optional
+        Years of straight-line depreciation (default: N, the number of years given).
+
+    Examples
+    --------
+    >>> e = investment_eva(1000, [500, 500, 500], wacc=0.10, tax_rate=0.25)
+    >>> e.evas.round(2).tolist()
+    [25.0, 58.33, 91.67]
+    >>> round(e.mva, 4), round(e.npv, 4)
+    (139.8072, 139.8072)
+    """
+    cost = _checks.number("investment", investment, low=0, low_open=True)
+    flows = _checks.vector("ebitda", ebitda)
+    w = _checks.rate("wacc", wacc)
+    t = _checks.number("tax_rate", tax_rate, low=0, high=1, high_open=True)
+    n = flows.size if life is None else life
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"life must be a whole number of years >= 1; got {life!r}")
+    return InvestmentEVA(cost, w, t, int(n), tuple(flows.tolist()))
+
+
 # --------------------------------------------------------------------------- sensitivity
 
 
 @dataclass(frozen=True)
 class TornadoResult(ResultMixin):
     """One-at-a-time sensitivity of an output to each input, widest swing first."""
+
+    __repr__ = _compact_repr
 
     base: float
     table: pd.DataFrame

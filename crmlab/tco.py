@@ -5,6 +5,13 @@ Line items are a long DataFrame with columns ``component`` (one of
 ``item``, ``phase`` ("initial"/"ongoing") and ``purpose`` are kept and used by
 :func:`audit` when present (the ``crm_costs`` dataset has them all).
 
+* totals: :func:`total` (optionally discounted), :func:`by_year`, :func:`by_component`;
+* the chapter's rules of thumb: :func:`audit`; a 10–15 % reserve: :func:`with_contingency`;
+* budget risk: :func:`simulate` (Monte Carlo of overruns, P50/P80/P95 budgets);
+* planning: :func:`plan_tco` builds and values a plan from a few assumptions (the
+  engine of :func:`crmlab.widgets.tco_planner`); :func:`cost_per_user`, with care;
+* spreadsheets: :func:`read_items` and :func:`write_items` (CSV and Excel, lossless).
+
 Examples
 --------
 >>> from crmlab import datasets, tco
@@ -18,6 +25,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +35,7 @@ from crmlab import _checks
 from crmlab._results import ResultMixin
 
 __all__ = ["COMPONENTS", "RULES", "validate", "total", "by_year", "by_component", "audit", "simulate",
-           "Simulation", "with_contingency", "cost_per_user", "read_items", "write_items"]
+           "Simulation", "with_contingency", "cost_per_user", "read_items", "write_items", "plan_tco", "TCOPlan"]
 
 #: The chapter's eight TCO components, in the order it lists them.
 COMPONENTS = ("licenses", "maintenance", "hardware", "telecom", "external_services",
@@ -53,25 +61,27 @@ def validate(items, max_year: int = 50) -> pd.DataFrame:
     ValueError: items.year must be whole numbers from 1 to 50; got 0 in row 0
     """
     _checks.columns("items", items, ["component", "year", "amount"])
-    out = items.copy()
-    unknown = sorted(set(out["component"].astype(str)) - set(COMPONENTS))
+    component = items["component"].astype(str)
+    unknown = sorted(set(component.unique()) - set(COMPONENTS))
     if unknown:
         raise ValueError(f"items.component has unknown component(s) {unknown}; valid components: "
                          f"{', '.join(COMPONENTS)}")
-    year = pd.to_numeric(out["year"], errors="coerce")
-    bad = ~(year.notna() & (year % 1 == 0) & (year >= 1) & (year <= max_year))
+    year = pd.to_numeric(items["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~(np.isfinite(year) & (year % 1 == 0) & (year >= 1) & (year <= max_year))
     if bad.any():
-        row = out.index[bad.to_numpy()][0]
-        raise ValueError(f"items.year must be whole numbers from 1 to {max_year}; got {out.loc[row, 'year']} in row {row}")
-    amount = pd.to_numeric(out["amount"], errors="coerce")
-    bad = ~(amount.notna() & np.isfinite(amount) & (amount >= 0))
+        row = items.index[bad][0]
+        raise ValueError(f"items.year must be whole numbers from 1 to {max_year}; "
+                         f"got {items.loc[row, 'year']} in row {row}")
+    amount = pd.to_numeric(items["amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~(np.isfinite(amount) & (amount >= 0))
     if bad.any():
-        row = out.index[bad.to_numpy()][0]
+        row = items.index[bad][0]
         raise ValueError(f"items.amount must be finite numbers >= 0 (costs are positive); got "
-                         f"{out.loc[row, 'amount']!r} in row {row}")
-    out["component"] = out["component"].astype(str)
-    out["year"] = year.astype("int64")
-    out["amount"] = amount.astype("float64")
+                         f"{items.loc[row, 'amount']!r} in row {row}")
+    out = items.copy()
+    out["component"] = component
+    out["year"] = year.astype(np.int64)
+    out["amount"] = amount
     return out
 
 
@@ -89,17 +99,39 @@ def total(items, rate=None) -> float:
 
 
 def by_year(items) -> pd.DataFrame:
-    """Year × component table of costs (every component and every year from 1, zeros filled), with a total column."""
-    clean = validate(items)
-    table = clean.pivot_table(index="year", columns="component", values="amount", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=range(1, int(clean["year"].max()) + 1), columns=list(COMPONENTS), fill_value=0.0)
-    table.columns.name = "component"
-    table["total"] = table.sum(axis=1)
+    """Year × component table of costs (every component and every year from 1, zeros filled), with a total column.
+
+    >>> by_year(pd.DataFrame({"component": ["licenses", "maintenance"], "year": [1, 2], "amount": [100.0, 18.0]}))[
+    ...     ["licenses", "maintenance", "total"]]
+    component  licenses  maintenance  total
+    year
+    1             100.0          0.0  100.0
+    2               0.0         18.0   18.0
+    """
+    return _by_year(validate(items))
+
+
+def _by_year(clean: pd.DataFrame) -> pd.DataFrame:
+    # bincount on (year, component) codes: the planner redraws on every slider move,
+    # and this is ten times faster than a pivot table.
+    n_years = int(clean["year"].max())
+    codes = pd.Categorical(clean["component"], categories=COMPONENTS).codes.astype(np.int64)
+    cells = (clean["year"].to_numpy(dtype=np.int64) - 1) * len(COMPONENTS) + codes
+    sums = np.bincount(cells, weights=clean["amount"].to_numpy(dtype=float), minlength=n_years * len(COMPONENTS))
+    sums = sums.reshape(n_years, len(COMPONENTS))
+    table = pd.DataFrame(sums, index=pd.RangeIndex(1, n_years + 1, name="year"),
+                         columns=pd.Index(list(COMPONENTS), name="component"))
+    table["total"] = sums.sum(axis=1)
     return table
 
 
 def by_component(items) -> pd.Series:
-    """Total per component in the chapter's order, with its share of the TCO."""
+    """Total per component over all years, in the chapter's order (components without costs show 0).
+
+    >>> by_component(pd.DataFrame({"component": ["hardware", "licenses", "hardware"], "year": [1, 1, 4],
+    ...                            "amount": [50.0, 100.0, 20.0]})).head(3).tolist()
+    [100.0, 0.0, 70.0]
+    """
     clean = validate(items)
     sums = clean.groupby("component")["amount"].sum().reindex(list(COMPONENTS), fill_value=0.0)
     return sums.rename("amount")
@@ -112,76 +144,128 @@ def _share(part: float, whole: float) -> float:
 def audit(items) -> pd.DataFrame:
     """Check a plan against every rule of thumb in the chapter; one row per rule.
 
-    * maintenance per year is 15–25 % of the licence price (the value is the
-      average over years with maintenance of maintenance ÷ licences bought before that year);
-    * 10–15 % of the total cost is set aside as contingency (items whose ``purpose`` is
-      "contingency", or whose ``item`` mentions contingency);
-    * initial purchase is 55–65 % and ongoing support 35–45 % of a 5-year TCO (``phase``
-      column, or year 1 = initial when it is missing);
-    * from year 3 on, 15–20 % of each year's project cost keeps the system running (bug
-      fixes, point releases: ``purpose`` "keep_running") and 25–40 % buys competitive
-      advantage (upgrades, new functions: ``purpose`` "advantage"). The value is the
-      average share over those years and ``ok`` requires every year to be in range
-      (the note lists each year). Without a ``purpose`` column these two rules are
-      reported as not assessed (``ok`` is NA).
+    Each rule, as the chapter (slides 15, 18–20) states it and as it is measured here:
+
+    * **maintenance per year / licence price** — "维护成本通常是该软件的订价或折扣价的一个固定百分点
+      (15%-25%)…按年支付": maintenance is 15–25 % of the software's list or discounted
+      price, paid every year. Value: the mean over years with maintenance of that
+      year's maintenance ÷ the licences owned that year (bought that year or before);
+      ``ok`` needs every such year in range (the note lists them).
+    * **contingency / total TCO** — "把总成本中的10%-15%分配给应急费用": 10–15 % of the
+      total cost goes to contingency. Value: items whose ``purpose`` is "contingency"
+      (or whose ``item`` mentions contingency) ÷ the total, contingency included; not
+      assessed when the items have neither column.
+    * **initial purchase / 5-year TCO** — "最初的购买成本通常在一项五年期CRM TCO中占有55%-65%":
+      initial purchase is 55–65 % of a five-year TCO. Value: ``phase`` "initial" (year 1
+      when there is no ``phase`` column) ÷ the total.
+    * **ongoing support / 5-year TCO** — "持续支持成本…占有35%-45%": the rest, 35–45 %.
+      These two rules are stated for a five-year TCO, so a plan covering another
+      number of years is not assessed (``ok`` is NA).
+    * **keep running per year from year 3 / year's cost** — "在为第三年以及以后的年份进行计划方面,
+      企业应指定把每年的项目总成本的15%-20%用于保持系统运行方面(跟上系统bug修补与单点发布)":
+      from year 3 on, 15–20 % of each year's total project cost keeps the system
+      running (bug fixes, point releases). Value: ``purpose`` "keep_running" ÷ the year's cost.
+    * **competitive advantage per year from year 3 / year's cost** — "把每年的25%-40%用于实现竞争优势上
+      (…版本升级、功能方面的大幅增加…)": and 25–40 % of each year's cost buys competitive
+      advantage (version upgrades, major new functions, infrastructure changes).
+      Value: ``purpose`` "advantage" ÷ the year's cost.
+
+    For the last two, the value is the mean share over years 3..N and ``ok`` needs
+    every year in range; each line item counts once, under its own purpose (the
+    chapter lists bug fixes under both headings). Without a ``purpose`` column
+    they are not assessed (``ok`` is NA). The sentence can also be read as
+    "15–20 % of the *initial* project cost per year"; notebook 05 compares the readings.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by rule: value (a decimal share), expected (the range as text),
+        ok (True, False or NA when the rule cannot be assessed) and note.
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> result = audit(datasets.load("crm_costs"))
+    >>> row = result.loc["contingency / total TCO"]
+    >>> round(float(row["value"]), 4), row["expected"], bool(row["ok"])
+    (0.0601, '10%–15%', False)
     """
     clean = validate(items)
     grand = clean["amount"].sum()
     rows = []
 
-    def add(rule, value, note=""):
+    def add(rule, value, note="", ok=None):
         low, high = RULES[rule]
-        ok = pd.NA if value is None or np.isnan(value) else bool(low - 1e-12 <= value <= high + 1e-12)
+        if ok is None:
+            ok = pd.NA if value is None or np.isnan(value) else bool(low - 1e-12 <= value <= high + 1e-12)
         rows.append({"rule": rule, "value": value, "expected": f"{low:.0%}–{high:.0%}", "ok": ok, "note": note})
 
-    years = by_year(clean)
-    licences_before = years["licenses"].cumsum().shift(1, fill_value=0.0)
-    paid = years["maintenance"] > 0
-    ratios = years.loc[paid, "maintenance"] / licences_before[paid].replace(0, np.nan)
-    add("maintenance per year / licence price", float(ratios.mean()) if paid.any() else float("nan"),
-        f"years {', '.join(map(str, ratios.index))}" if paid.any() else "no maintenance in the plan")
+    def every_year_ok(rule, shares):
+        low, high = RULES[rule]
+        return bool(shares.between(low - 1e-12, high + 1e-12).all())
 
-    if "purpose" in clean:
-        reserve = clean["purpose"].astype(str).eq("contingency")
-    elif "item" in clean:
-        reserve = clean["item"].astype(str).str.contains("contingen", case=False)
+    years = _by_year(clean)
+    owned = years["licenses"].cumsum()
+    paid = years["maintenance"] > 0
+    rule = "maintenance per year / licence price"
+    if paid.any():
+        ratios = years.loc[paid, "maintenance"] / owned[paid]  # inf when nothing is licensed yet
+        note = ", ".join(f"y{y} {v:.1%}" for y, v in ratios.items())
+        finite = ratios[np.isfinite(ratios)]
+        add(rule, float(finite.mean()) if finite.size else float("inf"), note, every_year_ok(rule, ratios))
     else:
-        reserve = pd.Series(False, index=clean.index)
-    add("contingency / total TCO", _share(clean.loc[reserve, "amount"].sum(), grand))
+        add(rule, float("nan"), "not assessed: no maintenance in the plan")
+
+    if "purpose" in clean or "item" in clean:
+        if "purpose" in clean:
+            reserve = clean["purpose"].astype(str).eq("contingency")
+        else:
+            reserve = clean["item"].astype(str).str.contains("contingen", case=False)
+        add("contingency / total TCO", _share(clean.loc[reserve, "amount"].sum(), grand))
+    else:
+        add("contingency / total TCO", float("nan"), "not assessed: needs a purpose or item column to find the reserve")
 
     initial = clean["phase"].astype(str).eq("initial") if "phase" in clean else clean["year"].eq(1)
     initial_cost = clean.loc[initial, "amount"].sum()
-    add("initial purchase / 5-year TCO", _share(initial_cost, grand))
-    add("ongoing support / 5-year TCO", _share(grand - initial_cost, grand))
+    horizon = int(years.index.max())
+    for rule, value in (("initial purchase / 5-year TCO", _share(initial_cost, grand)),
+                        ("ongoing support / 5-year TCO", _share(grand - initial_cost, grand))):
+        if horizon == 5:
+            add(rule, value)
+        else:
+            add(rule, value, f"not assessed: the plan covers {horizon} years, the rule is for a 5-year TCO", pd.NA)
 
     for rule, purpose in (("keep running per year from year 3 / year's cost", "keep_running"),
                           ("competitive advantage per year from year 3 / year's cost", "advantage")):
-        later = clean[clean["year"] >= 3]
-        if "purpose" not in clean or later.empty:
-            add(rule, float("nan"), "not assessed: needs a purpose column and years from 3 on")
-            continue
-        spend = later[later["purpose"].astype(str).eq(purpose)].groupby("year")["amount"].sum()
         yearly = years.loc[3:, "total"]
+        yearly = yearly[yearly > 0]
+        if "purpose" not in clean or yearly.empty:
+            add(rule, float("nan"), "not assessed: needs a purpose column and costs from year 3 on")
+            continue
+        spend = clean[clean["purpose"].astype(str).eq(purpose)].groupby("year")["amount"].sum()
         shares = spend.reindex(yearly.index, fill_value=0.0) / yearly
-        low, high = RULES[rule]
         note = ", ".join(f"y{y} {v:.1%}" for y, v in shares.items())
-        add(rule, float(shares.mean()), note)
-        if not shares.between(low - 1e-12, high + 1e-12).all():
-            rows[-1]["ok"] = False
+        add(rule, float(shares.mean()), note, every_year_ok(rule, shares))
     return pd.DataFrame(rows).set_index("rule")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Simulation(ResultMixin):
-    """Monte Carlo of total cost overruns: planned total and the simulated totals' percentiles."""
+    """Monte Carlo of cost overruns: the planned total and the simulated totals, with budgets at percentiles."""
 
     planned: float
     totals: np.ndarray
     seed: int
+    low: float = 0.0
+    mode: float = 0.5
+    high: float = 0.8
+    correlation: float = 0.8
 
     _title = "TCO Monte Carlo"
 
     def percentile(self, q: float) -> float:
+        """The budget that covers ``q`` % of the simulated scenarios."""
+        q = _checks.number("q", q, low=0, high=100)
         return float(np.percentile(self.totals, q))
 
     @property
@@ -196,47 +280,92 @@ class Simulation(ResultMixin):
     def p95(self) -> float:
         return self.percentile(95)
 
+    def probability_within(self, budget: float) -> float:
+        """Share of scenarios whose total stays within ``budget``."""
+        b = _checks.number("budget", budget)
+        return float(np.mean(self.totals <= b))
+
     def _headline(self) -> dict:
-        return {"scenarios": int(self.totals.size), "planned": self.planned}
+        return {"scenarios": int(self.totals.size), "planned": self.planned,
+                "chance the plan is enough": self.probability_within(self.planned)}
 
     def to_frame(self) -> pd.DataFrame:
+        """Budgets: the plan and the P50/P80/P95 totals, each with its overrun over the plan."""
         rows = [("planned", self.planned)] + [(f"P{q}", self.percentile(q)) for q in (50, 80, 95)]
         frame = pd.DataFrame(rows, columns=["budget", "total"]).set_index("budget")
         frame["overrun"] = frame["total"] / self.planned - 1
         return frame
+
+    def plot(self, ax=None):
+        """Histogram of simulated totals with the plan, P50/P80/P95 and the chapter's 35–65 % band."""
+        from crmlab.plots.money import plot_simulation
+
+        return plot_simulation(self, ax=ax)
 
     def __repr__(self) -> str:
         return f"Simulation(scenarios={self.totals.size}, planned={self.planned:,.0f}, P80={self.p80:,.0f})"
 
 
 def simulate(items, n: int = 10_000, seed: int = 0, low: float = 0.0, mode: float = 0.5,
-             high: float = 0.8) -> Simulation:
-    """Simulate cost overruns line by line: each (scenario, year, component) cost grows by a PERT draw.
+             high: float = 0.8, correlation: float = 0.8) -> Simulation:
+    """Monte Carlo of cost overruns for every (year, component) cost of a plan.
 
-    The default PERT(min 0, mode 0.5, max 0.8) follows the chapter: plans made
-    without a full TCO model run 35–65 % over (up to 80 %). Each of ``n``
-    scenarios draws one overrun per year and component, so components and years
-    partly offset each other.
+    The chapter warns that plans made without a full TCO model underestimate
+    the cost by 35–65 % (up to 80 %). Each scenario scales every year-component
+    cost by 1 + overrun, where
 
+        overrun = correlation × U_scenario + (1 − correlation) × U_scenario,year,component
+
+    and every U is drawn from a triangular distribution on [low, high] with its
+    peak at ``mode`` (default 0 %, 50 %, 80 %: most overruns fall between 35 % and
+    65 %, none beyond 80 %; 60 % of the draws lie in 35–65 %). The shared draw
+    stands for causes that hit the whole plan (scope, a missing TCO model), the
+    own draw for surprises in one line; the mix keeps every overrun within
+    [low, high] and its mean at (low + mode + high) / 3. ``correlation=0`` makes
+    the lines independent (risks offset, so the spread is small);
+    ``correlation=1`` gives every line the same overrun. A negative ``low``
+    allows underruns.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Line items (see :func:`validate`).
+    n : int
+        Number of scenarios.
+    seed : int
+        Seed of the random generator; the same seed gives the same totals.
+    low, mode, high : float
+        Triangular distribution of the overrun (decimals, > -1, low <= mode <= high, low < high).
+    correlation : float
+        Weight of the shared draw, in [0, 1].
+
+    Examples
+    --------
     >>> from crmlab import datasets
     >>> sim = simulate(datasets.load("crm_costs"), n=2000, seed=1)
-    >>> 1.3 < sim.p50 / sim.planned < 1.6
+    >>> 1.35 < sim.p50 / sim.planned < 1.65 and sim.p95 / sim.planned < 1.8
     True
     """
     table = by_year(items).drop(columns="total")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a whole number of scenarios >= 1; got {n!r}")
-    lo, mo, hi = (_checks.number(k, v, low=-1, low_open=True) for k, v in (("low", low), ("mode", mode), ("high", high)))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}")
+    lo, mo, hi = (_checks.number(k, v, low=-1, low_open=True)
+                  for k, v in (("low", low), ("mode", mode), ("high", high)))
     if not lo <= mo <= hi or lo == hi:
         raise ValueError(f"low <= mode <= high must hold with low < high; got low={lo}, mode={mo}, high={hi}")
+    rho = _checks.share("correlation", correlation)
+    base = table.to_numpy().ravel()
+    base = base[base > 0]  # a zero cost stays zero whatever its overrun: skip its draws
+    planned = float(base.sum())
     rng = np.random.default_rng(seed)
-    # PERT as a scaled beta distribution.
-    alpha = 1 + 4 * (mo - lo) / (hi - lo)
-    beta = 1 + 4 * (hi - mo) / (hi - lo)
-    base = table.to_numpy()
-    overrun = lo + (hi - lo) * rng.beta(alpha, beta, size=(int(n), *base.shape))
-    totals = (base * (1 + overrun)).sum(axis=(1, 2))
-    return Simulation(float(base.sum()), totals, int(seed))
+    shared = rng.triangular(lo, mo, hi, size=int(n))
+    overrun = rho * shared * planned
+    if rho < 1 and base.size:
+        own = rng.triangular(lo, mo, hi, size=(int(n), base.size))
+        overrun = overrun + (1 - rho) * (own @ base)
+    return Simulation(planned, planned + overrun, int(seed), lo, mo, hi, rho)
 
 
 def with_contingency(items, share: float = 0.125) -> pd.DataFrame:
@@ -270,17 +399,36 @@ def cost_per_user(items, users, rate=None) -> float:
     Use it with care, as the chapter warns: cost per user is not a basis for
     choosing a system on its own, because firms differ in strategy, customers
     and ways of doing business, and a cheap system that is not used costs most.
+
+    >>> cost_per_user(pd.DataFrame({"component": ["licenses"], "year": [1], "amount": [600_000.0]}), users=100)
+    6000.0
     """
     u = _checks.number("users", users, low=0, low_open=True)
     return total(items, rate=rate) / u
 
 
+#: Hidden column holding the exact amounts in an Excel workbook (see :func:`write_items`).
+_EXACT = "amount (exact)"
+
+
 def read_items(path) -> pd.DataFrame:
-    """Read line items from a CSV or an Excel workbook (sheet "line_items", or the first sheet)."""
+    """Read line items from a CSV or an Excel workbook (sheet "line_items", or the first sheet).
+
+    Every component, year and amount is checked as in :func:`validate`. A workbook
+    written by :func:`write_items` gives back exactly the amounts written, unless
+    an amount was edited in Excel, in which case the edited value is used.
+    """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+        sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl", dtype={_EXACT: str})
         frame = sheets.get("line_items", next(iter(sheets.values())))
+        if _EXACT in frame:
+            exact = pd.to_numeric(frame[_EXACT], errors="coerce")
+            shown = pd.to_numeric(frame["amount"], errors="coerce")
+            # Keep the exact value only where the visible amount still matches it (not edited in Excel).
+            same = (exact - shown).abs() <= 1e-9 * shown.abs().clip(lower=1.0)
+            frame = frame.drop(columns=_EXACT)
+            frame["amount"] = frame["amount"].where(~same, exact)
     elif path.suffix.lower() == ".csv":
         frame = pd.read_csv(path)
     else:
@@ -289,15 +437,250 @@ def read_items(path) -> pd.DataFrame:
 
 
 def write_items(items, path) -> Path:
-    """Write line items to CSV or to an Excel workbook (sheet "line_items" plus a "by_year" summary)."""
+    """Write line items to CSV or to an Excel workbook (sheet "line_items" plus a "by_year" summary).
+
+    Excel files store numbers with 16 significant digits, which can change the
+    last bit of an amount such as 3,294,545.4545454546; when that happens a
+    hidden column keeps the exact amounts as text, so that :func:`read_items` loses
+    nothing. CSV files keep every digit by themselves.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> plan = with_contingency(pd.DataFrame({"component": ["licenses"], "year": [1], "amount": [1000.0]}), 0.12)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     back = read_items(write_items(plan, Path(folder) / "plan.xlsx"))
+    >>> back["amount"].tolist() == plan["amount"].tolist()
+    True
+    """
     path = Path(path)
     clean = validate(items)
     if path.suffix.lower() == ".xlsx":
+        sheet = clean
+        amounts = clean["amount"].to_numpy()
+        if any(float(f"{a:.16g}") != a for a in amounts):
+            sheet = clean.assign(**{_EXACT: [repr(float(a)) for a in amounts]})
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            clean.to_excel(writer, sheet_name="line_items", index=False)
+            sheet.to_excel(writer, sheet_name="line_items", index=False)
+            if _EXACT in sheet:
+                column = writer.sheets["line_items"].column_dimensions
+                from openpyxl.utils import get_column_letter
+
+                column[get_column_letter(sheet.columns.get_loc(_EXACT) + 1)].hidden = True
             by_year(clean).to_excel(writer, sheet_name="by_year")
     elif path.suffix.lower() == ".csv":
         clean.to_csv(path, index=False, lineterminator="\n")
     else:
         raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
     return path
+
+
+# --------------------------------------------------------------------------- planning from assumptions
+
+
+@dataclass(frozen=True, eq=False)
+class TCOPlan(ResultMixin):
+    """A TCO plan built from a few assumptions, with its benefits, audit and project returns."""
+
+    assumptions: dict
+    items: pd.DataFrame
+    benefits: pd.Series
+    rate: float
+
+    _title = "TCO plan"
+
+    def __repr__(self) -> str:
+        from crmlab._results import format_number
+
+        return "TCOPlan(" + ", ".join(f"{k}={format_number(v)}" for k, v in self._headline().items()) + ")"
+
+    @property
+    def total(self) -> float:
+        """Undiscounted total cost of ownership."""
+        return float(self.items["amount"].sum())
+
+    @cached_property
+    def present_value(self) -> float:
+        """Total cost discounted to year 0 (end-of-year amounts)."""
+        return total(self.items, rate=self.rate)
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        return by_year(self.items)
+
+    @cached_property
+    def audit(self) -> pd.DataFrame:
+        return audit(self.items)
+
+    @cached_property
+    def cashflows(self) -> np.ndarray:
+        """Net flows at t = 0..N: nothing at t = 0, then each year's benefit minus its cost (end of year)."""
+        costs = self.by_year["total"].to_numpy()
+        return np.concatenate([[0.0], self.benefits.to_numpy() - costs])
+
+    @cached_property
+    def appraisal(self):
+        from crmlab import finance
+
+        return finance.appraise(self.rate, self.cashflows)
+
+    @property
+    def npv(self) -> float:
+        return self.appraisal.npv
+
+    @property
+    def roi(self) -> float:
+        """(total benefit − TCO) / TCO over the plan's years, undiscounted."""
+        cost = self.total
+        return float((self.benefits.sum() - cost) / cost) if cost > 0 else float("nan")
+
+    @property
+    def cost_per_user(self) -> float:
+        """TCO per named user (read with the chapter's caveat, see :func:`cost_per_user`)."""
+        return self.total / self.assumptions["users"]  # users >= 1 is checked by plan_tco
+
+    def _headline(self) -> dict:
+        a = self.appraisal
+        return {"TCO": self.total, "present value of TCO": self.present_value, "NPV": a.npv, "ROI": self.roi,
+                "IRR": a.irr, "payback (years)": a.payback}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Year by year: cost per component, total cost, benefit, net flow and cumulative net flow."""
+        frame = self.by_year.rename(columns={"total": "total cost"})
+        frame["benefit"] = self.benefits
+        frame["net"] = frame["benefit"] - frame["total cost"]
+        frame["cumulative net"] = frame["net"].cumsum()
+        return frame
+
+    def plot(self, ax=None):
+        """Stacked yearly costs by component with the yearly benefit as a line."""
+        from crmlab.plots.money import plot_plan
+
+        return plot_plan(self, ax=ax)
+
+
+def _whole(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)) \
+            or not np.isfinite(value) or float(value) != int(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
+    return int(value)
+
+
+def plan_tco(users=800, licence_price=6_000.0, maintenance_rate=0.18, internal_staff=6, years=5,
+             discount_rate=0.08, annual_benefit=8_000_000.0, *, staff_cost=135_000.0, third_party_rate=0.14,
+             hardware_per_user=1_900.0, telecom_per_user=180.0, integration_rate=0.5, vendor_rate=0.28,
+             training_rate=0.02, upgrade_rate=0.10, refresh_rate=0.30, contingency=0.12,
+             benefit_start=2) -> TCOPlan:
+    """Build a TCO plan with all eight components from a few assumptions, and value it.
+
+    The plan follows the chapter's structure: year 1 is the initial purchase and
+    implementation, years 2..N are ongoing support. Line items (component, rule):
+
+    * licenses — users × licence price, plus third-party licences (database,
+      middleware) at ``third_party_rate`` of that, in year 1;
+    * maintenance — ``maintenance_rate`` × all licences, every year from year 2 (keep_running);
+    * hardware — ``hardware_per_user`` × users in year 1, and a refresh of
+      ``refresh_rate`` of it every third year (years 4, 7, 10);
+    * telecom — ``telecom_per_user`` × users, every year;
+    * external_services — integration and data migration at ``integration_rate`` ×
+      CRM licences in year 1; upgrades and new functions at ``upgrade_rate`` ×
+      CRM licences a year from year 2 (advantage);
+    * vendor_services — consulting and training at ``vendor_rate`` × CRM licences in
+      year 1; refresher training at ``training_rate`` a year after (training is not a
+      one-off, the chapter says);
+    * internal_staff — ``internal_staff`` people at ``staff_cost`` a year each (their
+      full loaded cost), every year: the project team becomes the support team;
+    * other — a contingency reserve in year 1 sized to be ``contingency`` of the total.
+
+    Benefits of ``annual_benefit`` a year accrue from year ``benefit_start``. Costs
+    and benefits fall at the end of each year, so the project's cash flows are
+    0 at t = 0 and benefit − cost at t = 1..N.
+
+    Parameters
+    ----------
+    users : int
+        Named users, 1 to 1,000,000.
+    licence_price : float
+        Licence price per user (>= 0).
+    maintenance_rate : float
+        Yearly maintenance as a share of the licence price (decimal, 0..1).
+    internal_staff : float
+        Internal people (full-time equivalents) on the CRM system, >= 0.
+    years : int
+        Planning horizon, 2 to 15 years (the chapter's rules assume 5).
+    discount_rate : float
+        Cost of capital for the NPV (decimal, > -1).
+    annual_benefit : float
+        Yearly benefit once the system runs (>= 0).
+
+    Returns
+    -------
+    TCOPlan
+        ``items`` (long line items with item, component, year, phase, purpose,
+        amount), ``benefits`` by year, ``audit``, ``cashflows``, ``npv``, ``roi``,
+        ``appraisal`` and ``plot()``.
+
+    Examples
+    --------
+    >>> plan = plan_tco()
+    >>> round(plan.total / 1e6, 3), round(plan.npv / 1e6, 3), round(plan.roi, 4)
+    (25.234, 2.858, 0.2681)
+    >>> plan_tco(users=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: users must be a whole number from 1 to 1000000; got 0
+    """
+    n_users = _whole("users", users, 1, 1_000_000)
+    horizon = _whole("years", years, 2, 15)
+    start = _whole("benefit_start", benefit_start, 1, horizon)
+    price = _checks.number("licence_price", licence_price, low=0)
+    maintenance = _checks.share("maintenance_rate", maintenance_rate)
+    staff = _checks.number("internal_staff", internal_staff, low=0)
+    rate = _checks.rate("discount_rate", discount_rate)
+    benefit = _checks.number("annual_benefit", annual_benefit, low=0)
+    reserve = _checks.number("contingency", contingency, low=0, high=1, high_open=True)
+    shares = {k: _checks.number(k, v, low=0) for k, v in (
+        ("staff_cost", staff_cost), ("third_party_rate", third_party_rate), ("hardware_per_user", hardware_per_user),
+        ("telecom_per_user", telecom_per_user), ("integration_rate", integration_rate), ("vendor_rate", vendor_rate),
+        ("training_rate", training_rate), ("upgrade_rate", upgrade_rate), ("refresh_rate", refresh_rate))}
+
+    crm_licences = n_users * price
+    all_licences = crm_licences * (1 + shares["third_party_rate"])
+    hardware = n_users * shares["hardware_per_user"]
+    telecom = n_users * shares["telecom_per_user"]
+    people = staff * shares["staff_cost"]
+    rows = [
+        ("CRM named-user licences", "licenses", 1, "initial", "implementation", crm_licences),
+        ("Third-party licences (database, middleware)", "licenses", 1, "initial", "implementation",
+         crm_licences * shares["third_party_rate"]),
+        ("Servers and devices", "hardware", 1, "initial", "implementation", hardware),
+        ("Data lines and telephony", "telecom", 1, "initial", "implementation", telecom),
+        ("System integration and data migration", "external_services", 1, "initial", "implementation",
+         crm_licences * shares["integration_rate"]),
+        ("Vendor consulting and initial training", "vendor_services", 1, "initial", "implementation",
+         crm_licences * shares["vendor_rate"]),
+        ("Internal project team", "internal_staff", 1, "initial", "implementation", people),
+    ]
+    for year in range(2, horizon + 1):
+        rows += [
+            ("Software maintenance", "maintenance", year, "ongoing", "keep_running", all_licences * maintenance),
+            ("Data lines and telephony", "telecom", year, "ongoing", "operations", telecom),
+            ("Upgrades and new functions", "external_services", year, "ongoing", "advantage",
+             crm_licences * shares["upgrade_rate"]),
+            ("Refresher training", "vendor_services", year, "ongoing", "operations",
+             crm_licences * shares["training_rate"]),
+            ("Internal support team", "internal_staff", year, "ongoing", "operations", people),
+        ]
+        if year % 3 == 1:
+            rows.append(("Hardware refresh", "hardware", year, "ongoing", "operations",
+                         hardware * shares["refresh_rate"]))
+    items = pd.DataFrame(rows, columns=["item", "component", "year", "phase", "purpose", "amount"])
+    items = items[items["amount"] > 0]
+    items = with_contingency(items, share=reserve) if reserve > 0 else items.reset_index(drop=True)
+    benefits = pd.Series([benefit if y >= start else 0.0 for y in range(1, horizon + 1)],
+                         index=pd.RangeIndex(1, horizon + 1, name="year"), name="benefit", dtype=float)
+    assumptions = {"users": n_users, "licence_price": price, "maintenance_rate": maintenance,
+                   "internal_staff": staff, "years": horizon, "discount_rate": rate, "annual_benefit": benefit,
+                   "contingency": reserve, "benefit_start": start, **shares}
+    return TCOPlan(assumptions, items, benefits, rate)

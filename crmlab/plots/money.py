@@ -1,78 +1,322 @@
-"""Figures for the money chapters: EVA waterfall and tornado chart."""
+"""Figures for the money chapters (04–06): EVA waterfall, TCO by year and component, Monte Carlo of
+overruns, a project's cash flows and NPV profile, and the tornado chart.
+
+Every function takes a result (or line items) and ``ax=None`` and returns the Axes.
+Labels are English only, so the figures render the same without the workbook's CJK font.
+"""
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from crmlab.tco import COMPONENTS
+
+__all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_plan", "plot_simulation",
+           "plot_cashflows", "plot_npv_profile", "plot_investment_eva", "plot_eva_trend", "COMPONENT_COLOURS",
+           "COMPONENT_LABELS"]
+
+POSITIVE, NEGATIVE, NEUTRAL = "#0072B2", "#D55E00", "#555555"
+#: Readable names of the TCO components for legends.
+COMPONENT_LABELS = {c: c.replace("_", " ").replace("licenses", "licences") for c in COMPONENTS}
+#: One fixed colour per TCO component, so every chart of the chapter matches.
+COMPONENT_COLOURS = dict(zip(COMPONENTS, sns.color_palette("colorblind", len(COMPONENTS))))
 
 
-def _axes(ax, size=(8.0, 4.8)):
+def _axes(ax, size=(8.0, 5.0)):
     if ax is None:
-        _, ax = plt.subplots(figsize=size)
+        _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
+
+
+def _money_scale(largest: float) -> tuple[float, str]:
+    """Divisor and unit word that keep tick labels short (millions, thousands or units)."""
+    largest = abs(largest)
+    if largest >= 1e6:
+        return 1e6, "million"
+    if largest >= 1e4:
+        return 1e3, "thousand"
+    return 1.0, ""
+
+
+def _compact(value: float) -> str:
+    """Short label for an input value: 2.4m, 950k, 0.08."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g}m"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:,.4g}k"
+    return f"{value:,.4g}"
+
+
+def _unit(word: str, currency: str) -> str:
+    return " ".join(w for w in (word, currency) if w) or "amount"
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    """Tick labels with thousands separators and just enough decimals for the current tick step."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    locs = target.get_majorticklocs()
+    decimals = next((d for d in range(5) if np.allclose(np.round(locs * 10 ** d), locs * 10 ** d, atol=1e-6)), 4)
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{decimals}f}"))
 
 
 def plot_eva(statement, ax=None):
     """Waterfall: NOPAT, minus the capital charge, gives EVA (positive blue, negative vermillion)."""
-    ax = _axes(ax)
-    steps = [("NOPAT", statement.nopat, 0.0), ("capital charge", -statement.capital_charge, statement.nopat),
-             ("EVA", statement.eva, 0.0)]
-    colours = {True: "#0072B2", False: "#D55E00"}
-    for i, (label, height, bottom) in enumerate(steps):
-        ax.bar(i, height, bottom=bottom, color=colours[height >= 0], width=0.6)
-        ax.annotate(f"{height:,.1f}", (i, bottom + height), ha="center",
-                    va="bottom" if height >= 0 else "top", xytext=(0, 3 if height >= 0 else -3),
-                    textcoords="offset points")
+    ax = _axes(ax, (7.0, 4.8))
+    steps = [("NOPAT", statement.nopat, 0.0), ("− capital charge", -statement.capital_charge, statement.nopat),
+             ("= EVA", statement.eva, 0.0)]
+    for i, (_label, height, bottom) in enumerate(steps):
+        ax.bar(i, height, bottom=bottom, color=POSITIVE if height >= 0 else NEGATIVE, width=0.6)
+        top = bottom + height
+        ax.annotate(f"{height:,.1f}", (i, max(top, bottom)), ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points")
+    # Dotted connectors show where each step starts, as in a printed waterfall.
+    ax.plot([0.3, 0.7], [statement.nopat] * 2, color=NEUTRAL, linestyle=":", linewidth=1)
+    ax.plot([1.3, 1.7], [statement.eva] * 2, color=NEUTRAL, linestyle=":", linewidth=1)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(steps)), [s[0] for s in steps])
-    ax.set(title=f"EVA = NOPAT − {statement.wacc:.1%} × capital", ylabel="amount")
+    ax.set(title=f"EVA = NOPAT − WACC {statement.wacc:.2%} × capital {statement.capital:,.0f}", ylabel="amount")
     values = [statement.nopat, statement.eva, 0.0]
     top, bottom = max(values), min(values)
-    pad = 0.15 * (top - bottom or 1.0)
+    pad = 0.12 * (top - bottom or 1.0)
     ax.set_ylim(bottom - (pad if bottom < 0 else 0), top + pad)  # room for the value labels
+    _thousands(ax)
     return ax
 
 
 def plot_tornado(result, ax=None):
     """Horizontal bars of the output at each input's low and high value, widest swing on top."""
     table = result.to_frame().iloc[::-1]
-    ax = _axes(ax, (8.0, 1.0 + 0.6 * len(table)))
+    ax = _axes(ax, (8.0, 1.6 + 0.55 * len(table)))
     low, high = table.columns[2], table.columns[3]
-    y = range(len(table))
-    ax.barh(y, table[low] - result.base, left=result.base, color="#D55E00", label="input at low value")
-    ax.barh(y, table[high] - result.base, left=result.base, color="#0072B2", label="input at high value")
-    ax.axvline(result.base, color="black", linewidth=0.8)
-    ax.set_yticks(list(y), table.index)
-    ax.set(title=f"Sensitivity of {result.output}", xlabel=result.output)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 if len(table) < 4 else -0.15), ncol=2)
+    divisor, word = _money_scale(max(table[[low, high]].abs().max().max(), abs(result.base)))
+    y = np.arange(len(table))
+    ax.barh(y, (table[low] - result.base) / divisor, left=result.base / divisor, color=NEGATIVE,
+            label="input at its low value", height=0.6)
+    ax.barh(y, (table[high] - result.base) / divisor, left=result.base / divisor, color=POSITIVE,
+            label="input at its high value", height=0.6)
+    ax.axvline(result.base / divisor, color="black", linewidth=0.9)
+    labels = [f"{str(name).replace('_', ' ')}  ({_compact(row['low input'])} to {_compact(row['high input'])})"
+              for name, row in table.iterrows()]
+    ax.set_yticks(y, labels)
+    unit = f" ({word})" if word else ""
+    ax.set(title=f"Sensitivity of {result.output}: one input at a time",
+           xlabel=f"{result.output}{unit}; base case {result.base / divisor:,.2f}")
+    if table[[low, high]].min().min() < 0 < table[[low, high]].max().max() or result.base < 0:
+        ax.axvline(0, color=NEUTRAL, linewidth=0.8, linestyle="--")
+    _thousands(ax, "x")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.2 / max(len(table), 1)), ncol=2, frameon=False)
     return ax
 
 
-def plot_cashflows(appraisal, ax=None):
-    """Yearly net cash flows as bars, with cumulative and cumulative discounted cash as lines."""
+def _stacked_years(ax, table, currency: str):
+    components = [c for c in COMPONENTS if c in table and table[c].abs().sum() > 0]
+    divisor, word = _money_scale(table[components].sum(axis=1).max() if components else 0.0)
+    x = table.index.to_numpy(dtype=float)
+    bottom = np.zeros(len(table))
+    boxes, colours, handles = [], [], []
+    for c in components:
+        values = table[c].to_numpy() / divisor
+        for xi, b, h in zip(x, bottom, values):
+            if h > 0:
+                boxes.append([(xi - 0.35, b), (xi + 0.35, b), (xi + 0.35, b + h), (xi - 0.35, b + h)])
+                colours.append(COMPONENT_COLOURS[c])
+        handles.append(Patch(facecolor=COMPONENT_COLOURS[c], label=COMPONENT_LABELS[c]))
+        bottom += values
+    # One collection instead of a bar call per component: the planner redraws this on every
+    # slider move, and a collection draws several times faster than separate bar patches.
+    ax.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="white", linewidths=0.6))
+    for xi, total in zip(x, bottom):
+        # A white box keeps the total readable where a benefit line crosses it.
+        ax.annotate(f"{total:,.2f}" if divisor > 1 else f"{total:,.0f}", (xi, total), ha="center", va="bottom",
+                    xytext=(0, 2), textcoords="offset points", fontsize=9, zorder=5,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    ax.set_xlim(x.min() - 0.6, x.max() + 0.6) if x.size else None
+    ax.set_ylim(0, max(bottom.max() if bottom.size else 0.0, 1e-9) * 1.12)
+    ax.set_xticks(x, [str(int(v)) for v in x])
+    ax.set(xlabel="year", ylabel=f"cost ({_unit(word, currency)})")
+    _thousands(ax)
+    return divisor, word, handles
+
+
+def plot_by_year(items, ax=None, currency: str = "CNY"):
+    """Stacked bars of each year's cost by TCO component (line items or a :func:`crmlab.tco.by_year` table)."""
+    from crmlab import tco
+
+    table = items if "total" in getattr(items, "columns", []) else tco.by_year(items)
     ax = _axes(ax)
+    _divisor, _word, handles = _stacked_years(ax, table, currency)
+    ax.set_title("Cost of ownership by year and component")
+    ax.legend(handles=handles, loc="upper right", ncol=2, fontsize=9, title="component", title_fontsize=9)
+    return ax
+
+
+def plot_components(items, ax=None, currency: str = "CNY"):
+    """Horizontal bars of each component's total over all years, labelled with its share of the TCO."""
+    from crmlab import tco
+
+    sums = tco.by_component(items)
+    total = sums.sum()
+    divisor, word = _money_scale(sums.max())
+    ax = _axes(ax, (8.0, 4.6))
+    order = sums.index[::-1]
+    ax.barh([COMPONENT_LABELS[c] for c in order], sums[order] / divisor,
+            color=[COMPONENT_COLOURS[c] for c in order])
+    for i, c in enumerate(order):
+        share = sums[c] / total if total else 0.0
+        ax.annotate(f"{sums[c] / divisor:,.2f} ({share:.0%})", (sums[c] / divisor, i), va="center",
+                    xytext=(4, 0), textcoords="offset points", fontsize=9)
+    ax.set(title="Total cost of ownership by component", xlabel=f"total cost ({_unit(word, currency)})")
+    ax.margins(x=0.22)
+    _thousands(ax, "x")
+    return ax
+
+
+def plot_plan(plan, ax=None, currency: str = "CNY"):
+    """A :class:`crmlab.tco.TCOPlan`: stacked yearly costs by component, the yearly benefit as a line."""
+    ax = _axes(ax)
+    table = plan.by_year
+    divisor, _word, handles = _stacked_years(ax, table, currency)
+    benefits = plan.benefits.reindex(table.index, fill_value=0.0) / divisor
+    (line,) = ax.plot(table.index, benefits, color="black", marker="o", linewidth=2, label="benefit")
+    a = plan.appraisal
+    payback = "never" if math.isinf(a.payback) else f"{a.payback:.1f} years"
+    ax.set_title(f"TCO {plan.total / divisor:,.2f} · NPV {a.npv / divisor:,.2f} at {plan.rate:.0%} · "
+                 f"ROI {plan.roi:.0%} · payback {payback}", fontsize=11)
+    top = max(float(table["total"].max()), float(plan.benefits.max())) / divisor
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+    _thousands(ax)
+    ax.legend(handles=[line, *handles], loc="upper right", ncol=3, fontsize=8.5)
+    return ax
+
+
+def plot_simulation(sim, ax=None, currency: str = "CNY"):
+    """Histogram of simulated totals: the plan, P50/P80/P95 and the chapter's 35–65 % overrun band."""
+    ax = _axes(ax)
+    divisor, word = _money_scale(sim.planned)
+    totals = sim.totals / divisor
+    planned = sim.planned / divisor
+    ax.axvspan(planned * 1.35, planned * 1.65, color="#E69F00", alpha=0.15,
+               label="chapter: 35–65 % over the plan")
+    ax.hist(totals, bins=60, color=POSITIVE, alpha=0.75, label=f"{totals.size:,} simulated totals")
+    ax.axvline(planned, color="black", linewidth=1.6, label=f"plan {planned:,.2f}")
+    styles = {50: ":", 80: "--", 95: "-."}
+    for q, style in styles.items():
+        value = sim.percentile(q) / divisor
+        ax.axvline(value, color=NEGATIVE, linestyle=style, linewidth=1.6,
+                   label=f"P{q} {value:,.2f} (+{value / planned - 1:.0%})")
+    ax.set(title="Monte Carlo of cost overruns", xlabel=f"total cost of ownership ({_unit(word, currency)})",
+           ylabel="scenarios")
+    ax.set_xlim(min(planned, totals.min()) * 0.95, max(planned * 1.8, totals.max()) * 1.02)
+    _thousands(ax, "x")
+    ax.legend(loc="upper left", fontsize=8.5)
+    return ax
+
+
+def plot_cashflows(appraisal, ax=None, currency: str = ""):
+    """Bars of each period's cash flow with the cumulative and cumulative discounted cash as lines."""
     frame = appraisal.to_frame()
-    colours = ["#0072B2" if v >= 0 else "#D55E00" for v in frame["cash flow"]]
-    ax.bar(frame.index, frame["cash flow"], color=colours, width=0.6, label="net cash flow")
-    ax.plot(frame.index, frame["cumulative"], marker="o", color="black", label="cumulative")
-    ax.plot(frame.index, frame["cumulative present value"], marker="s", linestyle="--", color="#009E73",
+    divisor, word = _money_scale(frame[["cash flow", "cumulative"]].abs().max().max())
+    ax = _axes(ax)
+    flows = frame["cash flow"] / divisor
+    ax.bar(frame.index, flows, color=np.where(flows >= 0, POSITIVE, NEGATIVE), width=0.6, alpha=0.85,
+           label="cash flow")
+    ax.plot(frame.index, frame["cumulative"] / divisor, color="black", marker="o", label="cumulative")
+    ax.plot(frame.index, frame["cumulative present value"] / divisor, color=NEUTRAL, marker="s", linestyle="--",
             label=f"cumulative, discounted at {appraisal.rate:.0%}")
     ax.axhline(0, color="black", linewidth=0.8)
+    # The payback label sits left of its line and the discounted one right, so the two never collide.
+    for years, name, side in ((appraisal.payback, "payback", -1), (appraisal.discounted_payback,
+                                                                   "discounted\npayback", 1)):
+        if math.isfinite(years) and years > 0:
+            ax.axvline(years, color=NEUTRAL, linewidth=0.8, linestyle=":")
+            ax.annotate(f"{name}\n{years:.2f} years", (years, ax.get_ylim()[0]), xytext=(4 * side, 4),
+                        textcoords="offset points", fontsize=8.5, va="bottom", ha="left" if side > 0 else "right")
     ax.set_xticks(list(frame.index))
-    ax.set(title="Project cash flows and payback", xlabel="year (t)", ylabel="amount")
-    ax.legend(loc="upper left")
+    ax.set(title=f"Cash flows: NPV {appraisal.npv / divisor:,.2f} at {appraisal.rate:.0%}"
+                 + (f", IRR {appraisal.irr:.1%}" if math.isfinite(appraisal.irr) else ", no IRR"),
+           xlabel="t (years)", ylabel=f"cash flow ({_unit(word, currency)})")
+    _thousands(ax)
+    ax.legend(loc="upper left", fontsize=9)
     return ax
 
 
-def plot_npv_profile(appraisal, ax=None):
-    """NPV against the discount rate, marking the rate used and the IRR."""
-    ax = _axes(ax)
-    profile = appraisal.profile()
-    ax.plot(profile["rate"], profile["NPV"], color="#0072B2")
+def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
+    """NPV against the discount rate; the IRRs are where the curve crosses zero."""
+    from crmlab.finance import npv_profile
+
+    profile = appraisal.profile(rates)
+    divisor, word = _money_scale(profile["NPV"].abs().max())
+    ax = _axes(ax, (8.0, 4.6))
+    ax.plot(profile["rate"], profile["NPV"] / divisor, color=POSITIVE, linewidth=2)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(appraisal.rate, color="#E69F00", linestyle="--", label=f"rate {appraisal.rate:.1%}")
-    if appraisal.irr == appraisal.irr:  # not NaN
-        ax.axvline(appraisal.irr, color="#D55E00", linestyle=":", label=f"IRR {appraisal.irr:.1%}")
-    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
-    ax.set(title="NPV profile", xlabel="discount rate", ylabel="NPV")
-    ax.legend()
+    low, high = profile["rate"].min(), profile["rate"].max()
+    for r in appraisal.irrs:
+        if low <= r <= high:
+            ax.plot([r], [0], marker="o", color=NEGATIVE)
+            # Each IRR label goes below the zero line on the side the curve leaves empty (left of a
+            # falling curve, right of a rising one); the cost-of-capital label sits at the top.
+            falling = npv_profile(appraisal.cashflows, [r - 1e-4, r + 1e-4])["NPV"].diff().iloc[-1] < 0
+            ax.annotate(f"IRR {r:.1%}", (r, 0), xytext=(-6 if falling else 6, -14), textcoords="offset points",
+                        color=NEGATIVE, ha="right" if falling else "left",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    ax.axvline(appraisal.rate, color=NEUTRAL, linestyle="--", linewidth=1)
+    ax.plot([appraisal.rate], [appraisal.npv / divisor], marker="s", color=NEUTRAL)
+    ax.annotate(f"cost of capital {appraisal.rate:.0%}: NPV {appraisal.npv / divisor:,.2f}",
+                (appraisal.rate, 0.97), xycoords=("data", "axes fraction"), xytext=(6, 0),
+                textcoords="offset points", fontsize=9, va="top")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set(title="NPV profile", xlabel="discount rate", ylabel=f"NPV ({_unit(word, currency)})")
+    _thousands(ax)
+    return ax
+
+
+def plot_investment_eva(result, ax=None):
+    """Bars of an investment's EVA each year, with NOPAT and the capital charge as lines."""
+    frame = result.to_frame()
+    divisor, word = _money_scale(frame[["NOPAT", "capital charge", "EVA"]].abs().max().max())
+    ax = _axes(ax, (8.0, 5.0))
+    eva = frame["EVA"] / divisor
+    ax.bar(frame.index, eva, color=np.where(eva >= 0, POSITIVE, NEGATIVE), width=0.6, label="EVA")
+    ax.plot(frame.index, frame["NOPAT"] / divisor, color="black", marker="o", label="NOPAT")
+    ax.plot(frame.index, frame["capital charge"] / divisor, color=NEUTRAL, marker="s", linestyle="--",
+            label=f"capital charge (WACC {result.wacc:.1%} × capital)")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(list(frame.index))
+    ax.set(title=f"EVA year by year: MVA (PV of EVA) {result.mva / divisor:,.2f} = NPV {result.npv / divisor:,.2f}",
+           xlabel="year", ylabel=_unit(word, ""))
+    _thousands(ax)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9, frameon=False)
+    return ax
+
+
+def plot_eva_trend(table, ax=None, currency: str = "CNY million"):
+    """Per firm over the years: net income (accounting profit, dashed) against EVA (economic profit, solid).
+
+    ``table`` is :func:`crmlab.finance.eva_frame` output with firm and year columns.
+    """
+    ax = _axes(ax)
+    colours = dict(zip(sorted(table["firm"].unique()), sns.color_palette("colorblind")))
+    for firm, rows in table.groupby("firm", sort=True):
+        ax.plot(rows["year"], rows["net_income"], color=colours[firm], linestyle="--", marker="o", alpha=0.8)
+        ax.plot(rows["year"], rows["eva"], color=colours[firm], linewidth=2.2, marker="s", label=firm)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(sorted(table["year"].unique()))
+    ax.set(title="Accounting profit (dashed) vs economic value added (solid)", xlabel="year",
+           ylabel=f"amount ({currency})")
+    _thousands(ax)
+    from matplotlib.lines import Line2D
+
+    styles = [Line2D([], [], color="black", linestyle="--", marker="o", label="net income"),
+              Line2D([], [], color="black", linewidth=2.2, marker="s", label="EVA")]
+    # One legend below the plot: inside it would cover the latest year's points.
+    firms = ax.get_legend_handles_labels()[0]
+    ax.legend(handles=[*firms, *styles], loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=5, fontsize=9,
+              frameon=False)
     return ax
