@@ -1,0 +1,70 @@
+"""Exercises of chapter 06: the right answer is accepted and each known mistake gets its message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crmlab import datasets, exercises, finance, tco
+from crmlab.exercises import ch06
+
+IDS = ["ch06.roi_overrun", "ch06.npv_delay", "ch06.payback", "ch06.benefit_labels", "ch06.tornado_top",
+       "ch06.two_irrs"]
+NUMBER_IDS = [i for i in IDS if exercises.get(i).kind == "number"]
+
+
+def test_chapter_06_bank_is_complete():
+    assert exercises.ids("ch06") == sorted(IDS)
+    assert {exercises.get(i).kind for i in IDS} == {"number", "choice", "labels"}
+    for exercise_id in IDS:
+        ex = exercises.get(exercise_id)
+        assert ex.hint and ex.explanation
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_right_answer_accepted_and_wrong_rejected(exercise_id):
+    right, wrong = exercises.get(exercise_id).sample_answers()
+    assert exercises.check(exercise_id, right).correct
+    fb = exercises.check(exercise_id, wrong)
+    assert not fb.correct and fb.message.startswith("✘")
+
+
+@pytest.mark.parametrize("exercise_id", NUMBER_IDS)
+def test_each_mistake_gets_its_message(exercise_id):
+    ex = exercises.get(exercise_id)
+    assert ex.mistakes
+    for mistake in ex.mistakes:
+        value = mistake.value() if callable(mistake.value) else mistake.value
+        fb = exercises.check(exercise_id, f"{value:.6f}")
+        assert not fb.correct and fb.message == f"✘ {mistake.message}", (value, fb.message)
+
+
+def test_project_model_matches_notebook_06():
+    # Notebook 06, section 2: benefits 0, 5.03, 10.06, 10.06, 10.06 million CNY; costs from crm_costs.
+    assert ch06.benefits().tolist() == pytest.approx([0, 5.03e6, 10.06e6, 10.06e6, 10.06e6])
+    costs = tco.by_year(datasets.load("crm_costs"))["total"].to_numpy()
+    assert ch06.flows().tolist() == pytest.approx([0.0, *(ch06.benefits() - costs)])
+    assert ch06.benefits(delay=1).tolist() == pytest.approx([0, 0, 5.03e6, 10.06e6, 10.06e6])
+    assert ch06.project_npv() == pytest.approx(finance.npv(0.08, ch06.flows()))
+
+
+def test_answers_follow_the_methods():
+    flows = ch06.flows()
+    a = finance.appraise(0.08, flows)
+    assert exercises.check("ch06.payback", f"{a.payback:.2f}").correct
+    late = finance.npv(0.08, ch06.flows(delay=1))
+    assert exercises.check("ch06.npv_delay", f"{late:,.0f}").correct
+    cost = 1.25 * ch06._costs().sum()
+    assert exercises.check("ch06.roi_overrun", f"{finance.roi(ch06.benefits().sum(), cost):.4f}").correct
+    assert finance.irrs([-10, 25, -15.6]) == pytest.approx([0.2, 0.3])
+    assert exercises.check("ch06.two_irrs", "A").correct
+    assert np.isclose(finance.npv(0.25, [-10, 25, -15.6]), 0.016)
+
+
+def test_wrong_options_and_labels_are_explained():
+    fb = exercises.check("ch06.tornado_top", "C")
+    assert not fb.correct and "least" in fb.message
+    fb = exercises.check("ch06.two_irrs", "B")
+    assert not fb.correct and "NPV at the cost of capital decides" in fb.message
+    fb = exercises.check("ch06.benefit_labels", "retention, revenue growth, efficiency, cost reduction, intangible")
+    assert not fb.correct and "(3) fewer call-centre agents" in fb.message
