@@ -328,3 +328,32 @@ def test_plots_draw():
     assert tco.simulate(items, n=500).plot().get_title() == "Monte Carlo of cost overruns"
     assert tco.plan_tco().plot().get_title().startswith("TCO 25.23")
     plt.close("all")
+
+
+@pytest.mark.parametrize("assumptions", [{}, {"users": 2300}, {"annual_benefit": 20e6},
+                                         {"years": 10, "users": 3000}, {"users": 10, "internal_staff": 0}])
+def test_plan_chart_keeps_totals_off_the_benefit_line(assumptions):
+    """Each year's total is a number a student reads: the benefit line must never run through it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation
+
+    ax = tco.plan_tco(**assumptions).plot()
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == "benefit"]
+    xy = ax.transData.transform(line.get_xydata())
+    labels = [t for t in ax.texts if isinstance(t, Annotation)]
+    assert len(labels) == len(line.get_xdata())
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        xs = np.linspace(box.x0, box.x1, 25)
+        ys = np.interp(xs, xy[:, 0], xy[:, 1])
+        assert not np.any((ys > box.y0 - 1) & (ys < box.y1 + 1)), \
+            f"the benefit line crosses the total {label.get_text()!r}"
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1, "the legend must sit outside the plot area"
+    plt.close(fig)

@@ -115,7 +115,12 @@ def plot_tornado(result, ax=None):
     return ax
 
 
-def _stacked_years(ax, table, currency: str):
+def _stacked_years(ax, table, currency: str, line=None):
+    """Stacked bars with each year's total on top; ``line`` (raw amounts by year) is a curve drawn over them.
+
+    A total whose label would sit on that curve goes inside its bar instead, or above the curve when
+    the bar is too short to hold it, so no number is ever drawn across the line.
+    """
     components = [c for c in COMPONENTS if c in table and table[c].abs().sum() > 0]
     divisor, word = _money_scale(table[components].sum(axis=1).max() if components else 0.0)
     x = table.index.to_numpy(dtype=float)
@@ -132,13 +137,30 @@ def _stacked_years(ax, table, currency: str):
     # One collection instead of a bar call per component: the planner redraws this on every
     # slider move, and a collection draws several times faster than separate bar patches.
     ax.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="white", linewidths=0.6))
-    for xi, total in zip(x, bottom):
-        # A white box keeps the total readable where a benefit line crosses it.
-        ax.annotate(f"{total:,.2f}" if divisor > 1 else f"{total:,.0f}", (xi, total), ha="center", va="bottom",
-                    xytext=(0, 2), textcoords="offset points", fontsize=9, zorder=5,
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    curve = None if line is None else np.asarray(line, dtype=float) / divisor
+    top = max(bottom.max() if bottom.size else 0.0, curve.max() if curve is not None and curve.size else 0.0)
+    top = max(top, 1e-9) * (1.18 if curve is not None else 1.12)
+    ax.set_ylim(0, top)
+    # Height of a 9-pt label in data units, from the axes' size in points.
+    axes_points = ax.get_position().height * ax.figure.get_figheight() * 72
+    label = 14.0 / max(axes_points, 1.0) * top
+    for i, (xi, total) in enumerate(zip(x, bottom)):
+        text = f"{total:,.2f}" if divisor > 1 else f"{total:,.0f}"
+        y, va, offset, box = total, "bottom", 2, None
+        if curve is not None:
+            # Where the curve passes over the label's width (it may slope between two years).
+            near = np.interp([xi - 0.25, xi, xi + 0.25], x, curve)
+            if near.max() > total - 0.3 * label and near.min() < total + 1.4 * label:
+                if total > 1.6 * label and near.min() >= total:
+                    # Inside the bar's top; the box keeps it readable on any component colour.
+                    va, offset = "top", -3
+                    box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+                else:
+                    y = max(total, near.max())
+                    offset = 6
+        ax.annotate(text, (xi, y), ha="center", va=va, xytext=(0, offset), textcoords="offset points",
+                    fontsize=9, zorder=5, bbox=box)
     ax.set_xlim(x.min() - 0.6, x.max() + 0.6) if x.size else None
-    ax.set_ylim(0, max(bottom.max() if bottom.size else 0.0, 1e-9) * 1.12)
     ax.set_xticks(x, [str(int(v)) for v in x])
     ax.set(xlabel="year", ylabel=f"cost ({_unit(word, currency)})")
     _thousands(ax)
@@ -182,17 +204,17 @@ def plot_plan(plan, ax=None, currency: str = "CNY"):
     """A :class:`crmlab.tco.TCOPlan`: stacked yearly costs by component, the yearly benefit as a line."""
     ax = _axes(ax)
     table = plan.by_year
-    divisor, _word, handles = _stacked_years(ax, table, currency)
-    benefits = plan.benefits.reindex(table.index, fill_value=0.0) / divisor
-    (line,) = ax.plot(table.index, benefits, color="black", marker="o", linewidth=2, label="benefit")
+    benefits = plan.benefits.reindex(table.index, fill_value=0.0)
+    divisor, _word, handles = _stacked_years(ax, table, currency, line=benefits)
+    (line,) = ax.plot(table.index, benefits / divisor, color="black", marker="o", linewidth=2, label="benefit")
     a = plan.appraisal
     payback = "never" if math.isinf(a.payback) else f"{a.payback:.1f} years"
     ax.set_title(f"TCO {plan.total / divisor:,.2f} · NPV {a.npv / divisor:,.2f} at {plan.rate:.0%} · "
                  f"ROI {plan.roi:.0%} · payback {payback}", fontsize=11)
-    top = max(float(table["total"].max()), float(plan.benefits.max())) / divisor
-    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
     _thousands(ax)
-    ax.legend(handles=[line, *handles], loc="upper right", ncol=3, fontsize=8.5)
+    # Outside the axes: inside, a benefit line near the top of the chart would run under it.
+    ax.legend(handles=[line, *handles], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5,
+              frameon=False)
     return ax
 
 

@@ -120,7 +120,7 @@ class _Canvas:
         self.figure = Figure(figsize=(8.0, 4.6), dpi=80)
         FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()
-        self.figure.subplots_adjust(left=0.09, right=0.98, top=0.92, bottom=0.11)
+        self.figure.subplots_adjust(left=0.09, right=0.80, top=0.92, bottom=0.11)  # legend on the right
 
     def png(self, plan: _tco.TCOPlan) -> bytes:
         from crmlab.plots.money import plot_plan
