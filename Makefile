@@ -19,7 +19,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 help:
 	@echo "make lab        open the workbook in JupyterLab (prints the URL)"
-	@echo "make test       run every test: unit tests, doctests and the notebooks (nbval)"
+	@echo "make test       run every test: unit tests, doctests, the notebooks (nbval) and, with Chromium, the browser tests"
 	@echo "make notebooks  re-execute every notebook in place (after changing crmlab)"
 	@echo "make datasets   rebuild datasets/*.csv from the seeded generator"
 	@echo "make bench      run the benchmark scripts"
@@ -39,8 +39,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
+# The browser tests run second, on their own, so JupyterLab in Chromium does not compete with nbval's
+# kernels for the CPU; without Chromium they are skipped and `-rs` prints why.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab $(NOTEBOOKS) $(NBVAL)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab

@@ -5,8 +5,9 @@ a fresh kernel (in a temporary copy, with a per-cell timeout), converts it to
 HTML with nbconvert, and writes ``index.html`` with the table of contents. Links
 between notebooks (``05_tco_planning.ipynb#...``) become links between pages, a
 link to a folder of notebooks goes to its section of the contents, figures are
-embedded in the pages, and the pages need no server and no network (MathJax,
-for formulas, is the one thing fetched from its CDN when online).
+embedded in the pages, and the pages need no server and no network: MathJax,
+which typesets the formulas, is copied into the book from the
+``jupyter-server-mathjax`` package.
 
 Widgets cannot run without a kernel, so each one is shown as a snapshot of its
 state after the run (its prompt, options, buttons, figure and table), with a
@@ -252,7 +253,8 @@ def _link_fixer(root: Path, out: Path, source: Path, copied: set) -> Callable[[s
         if parts.scheme or parts.netloc or url.startswith(("#", "/", "mailto:", "data:")) or not parts.path:
             return html.escape(url, quote=True)
         target = (here / parts.path).resolve()
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        # A query stays: MathJax.js reads its configuration from one.
+        fragment = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         try:
             rel = target.relative_to(root)
         except ValueError:
@@ -294,6 +296,15 @@ _CSS = """
 """
 
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{% from 'mathjax.html.j2' import mathjax %}
+{%- block html_head_js_mathjax -%}
+{%- if resources.crmlab_local_mathjax -%}
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});
+</script>
+{%- endif -%}
+{{ mathjax(resources.mathjax_url) }}
+{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {% block extra_css %}<style type="text/css">{{ resources.crmlab_css }}</style>{% endblock extra_css %}
@@ -358,6 +369,28 @@ def _find_glossary(pages: list[Page], rendered: dict[Path, str]) -> str | None:
             if text.casefold().startswith("glossary") and anchor:
                 return f"{page.href}#{anchor}"
     return None
+
+
+#: Where the book keeps its copy of MathJax, relative to the book's folder.
+MATHJAX_DIR = "_static/mathjax"
+# The package ships MathJax 2.7 with the STIX-Web fonts only, so the configuration names those fonts.
+_MATHJAX_CONFIG = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
+def _copy_mathjax(out: Path) -> bool:
+    """Copy MathJax into ``out`` so formulas typeset offline; False when the package is missing."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        return False
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = out / MATHJAX_DIR
+    if not (target / "MathJax.js").is_file():
+        # Skip what a browser never loads for our configuration (the SVG output's fonts, the
+        # screen-reader sound files), which is half of the package.
+        shutil.copytree(source, target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("SVG", "*.mp3", "*.ogg"))
+    return True
 
 
 def _exporter():
@@ -441,6 +474,7 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
 
     failures = [f"{s}: {err}" for s, (_, _, err) in results.items() if err]
     exporter = _exporter()
+    local_mathjax = _copy_mathjax(out)
     notebooks_read = {s: nbformat.reads(results[s][0], as_version=4) for s in sources}
     rendered: dict[Path, str] = {}
     pages: list[Page] = []
@@ -452,7 +486,10 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
         # Raw cells hold tool settings (e.g. otter's assignment config), not text for readers.
         nb.cells = [c for c in nb.cells if c.cell_type != "raw"
                     or c.metadata.get("raw_mimetype", c.metadata.get("format", "")) == "text/html"]
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": s.stem}, "crmlab_css": _CSS})
+        if local_mathjax:
+            exporter.mathjax_url = f"{_relative(out / MATHJAX_DIR, out / s.parent)}/{_MATHJAX_CONFIG}"
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": s.stem}, "crmlab_css": _CSS,
+                                                             "crmlab_local_mathjax": local_mathjax})
         parser = _Headings()
         parser.feed(body)
         h1 = next((text for tag, _, text in parser.found if tag == "h1"), s.stem)

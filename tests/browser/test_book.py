@@ -96,6 +96,27 @@ def test_every_image_loads_and_is_embedded(pages_in_browser):
     assert figures > 0, "the book has no figures at all"
 
 
+def test_formulas_typeset_offline(built, offline_page):
+    """MathJax ships inside the book: with the network cut off, every formula is typeset, none left as TeX."""
+    pages = [p for p in sorted(built.parent.rglob("*.html")) if "$" in p.read_text(encoding="utf-8")
+             and "MathJax.js" in p.read_text(encoding="utf-8")]
+    assert pages, "no page of the book loads MathJax"
+    typeset = 0
+    for html_file in pages:
+        offline_page.goto(html_file.as_uri(), wait_until="load")
+        offline_page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+                                       " && MathJax.Hub.queue.running === 0", timeout=30_000)
+        found = offline_page.evaluate("""() => ({
+          maths: document.querySelectorAll('.MathJax, .MathJax_Display').length,
+          errors: document.querySelectorAll('.MathJax_Error, merror').length,
+          raw: (document.querySelector('main') || document.body).innerText.match(/\\$\\$[^$]+\\$\\$|\\\\frac\\{/g),
+        })""")
+        assert found["errors"] == 0, f"{html_file.name}: {found['errors']} formula(s) failed to typeset"
+        assert not found["raw"], f"{html_file.name}: TeX left untypeset: {found['raw'][:3]}"
+        typeset += found["maths"]
+    assert typeset > 0, "MathJax loaded but typeset no formula"
+
+
 def test_glossary_is_linked_from_the_contents_and_resolves(built, offline_page):
     offline_page.goto(built.as_uri())
     link = offline_page.locator("a.crmlab-glossary")
