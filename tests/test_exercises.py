@@ -139,22 +139,31 @@ def test_registry():
 ALL_IDS = exercises.ids()
 
 
+# The chapter files (test_exercises_chNN.py) test only what is particular to a chapter: which exercises
+# it has, that the answers follow from its methods and data, and the reasons given for wrong options.
+
+
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_registered_exercise_accepts_its_answer_and_rejects_a_wrong_one(exercise_id):
     ex = exercises.get(exercise_id)
     right, wrong = ex.sample_answers()
     assert exercises.check(exercise_id, right).correct, (exercise_id, right)
-    assert not exercises.check(exercise_id, wrong).correct, (exercise_id, wrong)
+    fb = exercises.check(exercise_id, wrong)
+    assert not fb.correct and fb.message.startswith("✘"), (exercise_id, wrong, fb.message)
     assert ex.prompt and ex.hint and ex.explanation, "every exercise needs a prompt, a hint and an explanation"
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_registered_mistakes_are_reachable(exercise_id):
+    """Each listed mistake, typed as a student would, gets exactly its own message."""
     ex = exercises.get(exercise_id)
+    if ex.kind == "number":
+        assert ex.mistakes, f"{exercise_id}: a number exercise should name at least one typical mistake"
     for mistake in ex.mistakes:
         value = mistake.value() if callable(mistake.value) else mistake.value
-        fb = ex.check(repr(float(value)))
-        assert not fb.correct and mistake.message in fb.message, (exercise_id, mistake.message)
+        for typed in (repr(float(value)), f"{value:.6f}"):
+            fb = ex.check(typed)
+            assert not fb.correct and fb.message == f"✘ {mistake.message}", (exercise_id, typed, fb.message)
 
 
 JUNK = st.one_of(st.text(max_size=40), st.none(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),

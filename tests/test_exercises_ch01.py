@@ -1,4 +1,5 @@
-"""Exercises of chapter 01: the right answer is accepted and each known mistake gets its message."""
+"""Exercises of chapter 01: its bank, answers that follow from its methods and data, the reasons given
+for wrong options. The checks every exercise gets are in test_exercises.py."""
 
 from __future__ import annotations
 
@@ -13,17 +14,8 @@ IDS = ["ch01.vague_kpis", "ch01.kpi_kbi_kci", "ch01.all_financial", "ch01.financ
 def test_chapter_01_bank_is_complete():
     assert exercises.ids("ch01") == sorted(IDS)
     assert {exercises.get(i).kind for i in IDS} == {"number", "choice", "multi", "labels"}
-    for exercise_id in IDS:
-        ex = exercises.get(exercise_id)
-        assert ex.hint and ex.explanation
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_right_answer_accepted_and_wrong_rejected(exercise_id):
-    right, wrong = exercises.get(exercise_id).sample_answers()
-    assert exercises.check(exercise_id, right).correct
-    fb = exercises.check(exercise_id, wrong)
-    assert not fb.correct and fb.message.startswith("✘")
+    # The share by count of indicators, and the non-financial share.
+    assert len(exercises.get("ch01.financial_share").mistakes) == 2
 
 
 def test_answers_follow_the_data():
@@ -35,15 +27,6 @@ def test_answers_follow_the_data():
     assert exercises.check("ch01.vague_kpis", "ABEGH").correct
     assert exercises.check("ch01.kpi_kbi_kci", "kpi, kbi, kci, kpi, kbi").correct
     assert exercises.check("ch01.process_or_outcome", "process, process, outcome, outcome, process").correct
-
-
-def test_each_mistake_gets_its_message():
-    ex = exercises.get("ch01.financial_share")
-    assert len(ex.mistakes) == 2
-    for mistake in ex.mistakes:
-        value = mistake.value() if callable(mistake.value) else mistake.value
-        fb = exercises.check("ch01.financial_share", f"{value:.6f}")
-        assert not fb.correct and fb.message == f"✘ {mistake.message}"
 
 
 @pytest.mark.parametrize("exercise_id, answer, reason", [

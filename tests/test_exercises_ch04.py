@@ -1,4 +1,5 @@
-"""Exercises of chapter 04: the right answer is accepted and each known mistake gets its message."""
+"""Exercises of chapter 04: its bank, answers that follow from its methods and data, the reasons given
+for wrong options. The checks every exercise gets are in test_exercises.py."""
 
 from __future__ import annotations
 
@@ -8,33 +9,11 @@ from crmlab import datasets, exercises, finance
 
 IDS = ["ch04.cost_of_equity", "ch04.wacc", "ch04.eva_lanting", "ch04.profit_vs_eva", "ch04.crm_mva",
        "ch04.adjustments"]
-NUMBER_IDS = [i for i in IDS if exercises.get(i).kind == "number"]
 
 
 def test_chapter_04_bank_is_complete():
     assert exercises.ids("ch04") == sorted(IDS)
     assert {exercises.get(i).kind for i in IDS} == {"number", "choice", "multi"}
-    for exercise_id in IDS:
-        ex = exercises.get(exercise_id)
-        assert ex.hint and ex.explanation
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_right_answer_accepted_and_wrong_rejected(exercise_id):
-    right, wrong = exercises.get(exercise_id).sample_answers()
-    assert exercises.check(exercise_id, right).correct
-    fb = exercises.check(exercise_id, wrong)
-    assert not fb.correct and fb.message.startswith("✘")
-
-
-@pytest.mark.parametrize("exercise_id", NUMBER_IDS)
-def test_each_mistake_gets_its_message(exercise_id):
-    ex = exercises.get(exercise_id)
-    assert ex.mistakes
-    for mistake in ex.mistakes:
-        value = mistake.value() if callable(mistake.value) else mistake.value
-        fb = exercises.check(exercise_id, f"{value:.6f}")
-        assert not fb.correct and fb.message == f"✘ {mistake.message}", (value, fb.message)
 
 
 def test_answers_follow_the_methods():

@@ -1,4 +1,5 @@
-"""Exercises of chapter 07: the right answer is accepted and each known mistake gets its message."""
+"""Exercises of chapter 07: its bank, answers that follow from its methods and data, the reasons given
+for wrong options. The checks every exercise gets are in test_exercises.py."""
 
 from __future__ import annotations
 
@@ -13,17 +14,6 @@ def test_chapter_07_bank_is_complete():
     assert exercises.ids("ch07") == sorted(IDS)
     kinds = {exercises.get(i).kind for i in IDS}
     assert kinds == {"number", "choice", "multi", "labels"}
-    for exercise_id in IDS:
-        ex = exercises.get(exercise_id)
-        assert ex.hint and ex.explanation
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_right_answer_accepted_and_wrong_rejected(exercise_id):
-    right, wrong = exercises.get(exercise_id).sample_answers()
-    assert exercises.check(exercise_id, right).correct
-    fb = exercises.check(exercise_id, wrong)
-    assert not fb.correct and fb.message.startswith("✘")
 
 
 def test_answers_follow_the_methods():
@@ -39,16 +29,6 @@ def test_answers_follow_the_methods():
     assert exercises.check("ch07.first_fix", "Complaint handling").correct
     assert exercises.check("ch07.median_crosshair", "A").correct
     assert exercises.check("ch07.stated_vs_derived", "A, B, E").correct
-
-
-@pytest.mark.parametrize("exercise_id", ["ch07.checkout_gap"])
-def test_each_mistake_gets_its_message(exercise_id):
-    ex = exercises.get(exercise_id)
-    assert ex.mistakes
-    for mistake in ex.mistakes:
-        value = mistake.value() if callable(mistake.value) else mistake.value
-        fb = exercises.check(exercise_id, f"{value:.6f}")
-        assert not fb.correct and fb.message == f"✘ {mistake.message}"
 
 
 def test_sign_error_on_the_gap_is_explained():

@@ -491,7 +491,7 @@ def exercise_roundtrip(page, exercise_id: str, shots: Path | None = None,
             widget.locator(".crmlab-hint").first.click()
             seen[f"hint_{label}"] = _wait_feedback(
                 widget, lambda t: bool(t) and not t.startswith((RIGHT, WRONG)),
-                f"the Hint button showed no hint", timeout)
+                "the Hint button showed no hint", timeout)
             widget.locator(".crmlab-check").first.click()
             seen[label] = _wait_feedback(widget, lambda t, m=mark: t.startswith(m),
                                          f"after entering the {label} answer {text!r} and clicking Check, "
