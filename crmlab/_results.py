@@ -1,7 +1,8 @@
 """Shared behaviour of result objects: a compact HTML view in notebooks.
 
 Results are frozen dataclasses. Each defines ``to_frame()``; this mixin turns
-that frame plus a few headline numbers into the HTML a notebook shows.
+that frame plus a few headline numbers into the HTML a notebook shows, and the
+two repr functions give the rounded text form stored in notebook outputs.
 """
 
 from __future__ import annotations
@@ -29,8 +30,31 @@ def format_number(value) -> str:
     return html.escape(str(value))
 
 
+def one_line_repr(result) -> str:
+    """``Name(fact=value, ...)`` from a result's headline numbers (and its ``params``, when it has them).
+
+    Rounded like the HTML view, so the text a notebook stores is the same on every machine.
+    """
+    facts = dict(result._headline())
+    params = getattr(result, "params", None)
+    if isinstance(params, pd.Series):
+        facts = {**params.to_dict(), **facts}
+    return f"{type(result).__name__}({', '.join(f'{k}={format_number(v)}' for k, v in facts.items())})"
+
+
+def table_repr(result) -> str:
+    """``Title: fact = value · ...`` then the rounded ``to_frame()`` table, for results whose table is the point."""
+    facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
+    table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
+    return f"{result._title or type(result).__name__}: {facts}\n{table}"
+
+
 class ResultMixin:
-    """Mixin giving a result ``_repr_html_`` built from ``to_frame()`` and ``_headline()``."""
+    """Mixin giving a result ``_repr_html_`` built from ``to_frame()`` and ``_headline()``, and a short repr.
+
+    A result that is a dataclass keeps this ``__repr__`` only with ``@dataclass(repr=False)``, or by
+    assigning ``__repr__ = one_line_repr`` (or ``table_repr``) in its body.
+    """
 
     _title: str = ""
 
@@ -40,6 +64,9 @@ class ResultMixin:
 
     def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
         raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return one_line_repr(self)
 
     def _repr_html_(self) -> str:
         title = html.escape(self._title or type(self).__name__)

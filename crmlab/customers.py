@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._checks import choice, columns, fail, number, share, vector
-from crmlab._results import ResultMixin, format_number
+from crmlab._results import ResultMixin
 
 __all__ = [
     "nps", "nps_ci", "NPSResult", "csat", "csat_ci", "CSATResult", "wilson_interval",
@@ -46,16 +46,6 @@ __all__ = [
     "rfm", "RFM_SEGMENTS", "rfm_segment",
     "BetaGeo", "BetaGeoResult", "bgnbd_log_likelihood", "bgnbd_summary", "simulate_bgnbd",
 ]
-
-
-class _ShortRepr:
-    """A one-line repr from the headline numbers, rounded like the HTML view (stable across machines)."""
-
-    def __repr__(self) -> str:
-        facts = dict(self._headline())
-        if hasattr(self, "params"):
-            facts = {**self.params.to_dict(), **facts}
-        return f"{type(self).__name__}({', '.join(f'{k}={format_number(v)}' for k, v in facts.items())})"
 
 
 # ---------------------------------------------------------------------------
@@ -97,7 +87,7 @@ def nps(scores) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class NPSResult(_ShortRepr, ResultMixin):
+class NPSResult(ResultMixin):
     """NPS with its parts and a confidence interval (see :func:`nps_ci`)."""
 
     nps: float
@@ -212,7 +202,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
 
 
 @dataclass(frozen=True, repr=False)
-class CSATResult(_ShortRepr, ResultMixin):
+class CSATResult(ResultMixin):
     """Top-box satisfaction share with a Wilson interval (see :func:`csat_ci`)."""
 
     csat: float
@@ -305,7 +295,7 @@ def acquisition_rate(new_customers, customers_start) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class CustomerFlow(_ShortRepr, ResultMixin):
+class CustomerFlow(ResultMixin):
     """Customers kept, lost and won over a period (see :func:`customer_flow`)."""
 
     customers_start: float
@@ -491,7 +481,7 @@ def pareto_share(values, top: float = 0.2) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class CustomerTiers(_ShortRepr, ResultMixin):
+class CustomerTiers(ResultMixin):
     """Customers grouped into value tiers (see :func:`customer_tiers`)."""
 
     tier: pd.Series
@@ -627,7 +617,7 @@ def clv(margin, retention, discount, horizon: int | None = None) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class CohortCLV(_ShortRepr, ResultMixin):
+class CohortCLV(ResultMixin):
     """A cohort's value period by period (see :func:`clv_cohort`)."""
 
     table: pd.DataFrame
@@ -1027,7 +1017,7 @@ def _as_array(name, value):
 
 
 @dataclass(frozen=True, repr=False)
-class BetaGeoResult(_ShortRepr, ResultMixin):
+class BetaGeoResult(ResultMixin):
     """A fitted BG/NBD model: parameters, log-likelihood and predictions.
 
     Time is in the unit of the data the model was fitted on (e.g. weeks).

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import _checks
-from crmlab._results import ResultMixin, format_number
+from crmlab._results import ResultMixin, one_line_repr
 
 __all__ = [
     "npv", "irr", "irrs", "payback", "discounted_payback", "roi", "appraise", "Appraisal", "npv_profile",
@@ -47,12 +47,6 @@ __all__ = [
     "investment_eva", "InvestmentEVA",
     "tornado", "TornadoResult",
 ]
-
-
-def _compact_repr(result) -> str:
-    """A short, rounded text form for results (notebook outputs stay stable and readable)."""
-    facts = ", ".join(f"{k}={format_number(v)}" for k, v in result._headline().items())
-    return f"{type(result).__name__}({facts})"
 
 
 def _flows(cashflows, name: str = "cashflows") -> np.ndarray:
@@ -393,7 +387,7 @@ def mva(evas, wacc, terminal_growth=None) -> float:
 class Appraisal(ResultMixin):
     """A project's cash flows judged by NPV, IRR, payback and discounted payback at one discount rate."""
 
-    __repr__ = _compact_repr
+    __repr__ = one_line_repr
 
     rate: float
     cashflows: tuple[float, ...]
@@ -498,7 +492,7 @@ def npv_profile(cashflows, rates) -> pd.DataFrame:
 class CapitalisedExpense(ResultMixin):
     """An expense (R&D, brand marketing) treated as an investment and amortised straight-line."""
 
-    __repr__ = _compact_repr
+    __repr__ = one_line_repr
 
     expenses: tuple[float, ...]
     life: int
@@ -569,7 +563,7 @@ def lease_to_debt(lease_payment, cost_of_debt, years: int) -> float:
 class EVAStatement(ResultMixin):
     """EVA from operating profit with the accounting adjustments shown as explicit lines."""
 
-    __repr__ = _compact_repr
+    __repr__ = one_line_repr
 
     ebit: float
     tax_rate: float
@@ -746,7 +740,7 @@ def eva_frame(financials) -> pd.DataFrame:
 class InvestmentEVA(ResultMixin):
     """Year-by-year EVA of one investment (a CRM system) and its MVA, the present value of those EVAs."""
 
-    __repr__ = _compact_repr
+    __repr__ = one_line_repr
 
     investment: float
     wacc: float
@@ -839,7 +833,7 @@ def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) 
 class TornadoResult(ResultMixin):
     """One-at-a-time sensitivity of an output to each input, widest swing first."""
 
-    __repr__ = _compact_repr
+    __repr__ = one_line_repr
 
     base: float
     table: pd.DataFrame

@@ -43,7 +43,7 @@ import pandas as pd
 
 from crmlab._checks import choice, fail, vector
 from crmlab._checks import weights as check_weights
-from crmlab._results import ResultMixin
+from crmlab._results import ResultMixin, table_repr
 
 __all__ = [
     "OPERATORS",
@@ -195,15 +195,6 @@ def _compose(a: np.ndarray, r: np.ndarray, operator: str) -> np.ndarray:
     return np.minimum(1.0, low.sum(axis=0))
 
 
-def _plain_repr(result) -> str:
-    """Compact, rounded text view of a result (title, headline, table), stable across machines."""
-    from crmlab._results import format_number
-
-    facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
-    table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
-    return f"{result._title or type(result).__name__}: {facts}\n{table}"
-
-
 @dataclass(frozen=True, eq=False)
 class FuzzyResult(ResultMixin):
     """A fuzzy comprehensive evaluation B = A ∘ R.
@@ -237,8 +228,7 @@ class FuzzyResult(ResultMixin):
 
     _title = "Fuzzy comprehensive evaluation"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     def _headline(self) -> dict:
         out = {"operator": f"{self.operator} {OPERATORS[self.operator]}", "grade": self.grade}
@@ -350,8 +340,7 @@ class LevelsResult(ResultMixin):
 
     _title = "Multi-level fuzzy comprehensive evaluation"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     @property
     def grade(self):

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._checks import choice, columns, fail, number
-from crmlab._results import ResultMixin, format_number
+from crmlab._results import ResultMixin
 
 __all__ = [
     "PEM_QUADRANTS",
@@ -57,15 +57,6 @@ __all__ = [
     "action_list",
 ]
 
-
-class _ShortRepr:
-    """A one-line repr from the headline numbers, rounded like the HTML view (stable across machines)."""
-
-    def __repr__(self) -> str:
-        facts = dict(self._headline())
-        if hasattr(self, "params"):
-            facts = {**self.params.to_dict(), **facts}
-        return f"{type(self).__name__}({', '.join(f'{k}={format_number(v)}' for k, v in facts.items())})"
 
 #: PEM quadrants in the order (high importance, low performance), (high, high), (low, low), (low, high).
 PEM_QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
@@ -333,7 +324,7 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
 
 
 @dataclass(frozen=True, repr=False)
-class DerivedImportance(_ShortRepr, ResultMixin):
+class DerivedImportance(ResultMixin):
     """Importance derived from how strongly each attribute drives overall satisfaction.
 
     ``estimate`` holds standardised OLS coefficients (``method="regression"``) or

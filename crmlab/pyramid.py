@@ -54,8 +54,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab._checks import columns, fail, number
-from crmlab._results import ResultMixin
-from crmlab.scorecard import STATUS_THRESHOLDS, _plain_repr, achievement, status
+from crmlab._results import ResultMixin, table_repr
+from crmlab.scorecard import STATUS_THRESHOLDS, achievement, status
 
 __all__ = [
     "LEVELS",
@@ -214,8 +214,7 @@ class Pyramid(ResultMixin):
 
     _title = "Performance pyramid"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     @property
     def root(self) -> str:

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._checks import choice, columns, fail, number
-from crmlab._results import ResultMixin
+from crmlab._results import ResultMixin, table_repr
 
 __all__ = [
     "PERSPECTIVES",
@@ -181,15 +181,6 @@ def status(score, thresholds: Mapping | None = None):
     return str(labels) if labels.ndim == 0 else labels.tolist()
 
 
-def _plain_repr(result) -> str:
-    """Compact, rounded text view of a result (title, headline, table), stable across machines."""
-    from crmlab._results import format_number
-
-    facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
-    table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
-    return f"{result._title or type(result).__name__}: {facts}\n{table}"
-
-
 @dataclass(frozen=True, eq=False)
 class Scorecard(ResultMixin):
     """A scored balanced scorecard.
@@ -211,8 +202,7 @@ class Scorecard(ResultMixin):
 
     _title = "Balanced scorecard"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     @property
     def total(self) -> float:

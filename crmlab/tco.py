@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import _checks
-from crmlab._results import ResultMixin
+from crmlab._results import ResultMixin, one_line_repr
 
 __all__ = ["COMPONENTS", "RULES", "validate", "total", "by_year", "by_component", "audit", "simulate",
            "Simulation", "with_contingency", "cost_per_user", "read_items", "write_items", "plan_tco", "TCOPlan"]
@@ -490,10 +490,7 @@ class TCOPlan(ResultMixin):
 
     _title = "TCO plan"
 
-    def __repr__(self) -> str:
-        from crmlab._results import format_number
-
-        return "TCOPlan(" + ", ".join(f"{k}={format_number(v)}" for k, v in self._headline().items()) + ")"
+    __repr__ = one_line_repr
 
     @property
     def total(self) -> float:

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._checks import choice, fail, number
-from crmlab._results import ResultMixin
+from crmlab._results import ResultMixin, table_repr
 
 __all__ = [
     "RANDOM_INDEX",
@@ -190,15 +190,6 @@ def _consistency(lambda_max: float, n: int) -> tuple[float, float]:
     return ci, ci / RANDOM_INDEX[n]
 
 
-def _plain_repr(result) -> str:
-    """Compact, rounded text view of a result (title, headline, table), stable across machines."""
-    from crmlab._results import format_number
-
-    facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
-    table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
-    return f"{result._title or type(result).__name__}: {facts}\n{table}"
-
-
 @dataclass(frozen=True, eq=False)
 class AHPResult(ResultMixin):
     """Priority weights from a pairwise comparison matrix and its consistency.
@@ -231,8 +222,7 @@ class AHPResult(ResultMixin):
 
     _title = "AHP priority weights"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     def _headline(self) -> dict:
         return {"n": len(self.weights), "λmax": self.lambda_max, "CI": self.ci, "CR": self.cr,
@@ -499,8 +489,7 @@ class KendallResult(ResultMixin):
 
     _title = "Kendall's coefficient of concordance"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     def _headline(self) -> dict:
         return {"W": self.w, "χ²": self.chi2, "df": self.df, "p-value": self.p_value, "experts": self.m}
@@ -700,8 +689,7 @@ class DelphiResult(ResultMixin):
 
     _title = "Delphi rounds"
 
-    def __repr__(self) -> str:
-        return _plain_repr(self)
+    __repr__ = table_repr
 
     @property
     def final_weights(self) -> pd.Series:
