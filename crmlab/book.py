@@ -9,6 +9,11 @@ embedded in the pages, and the pages need no server and no network: MathJax,
 which typesets the formulas, is copied into the book from the
 ``jupyter-server-mathjax`` package.
 
+Cases are published as the students receive them (``cases="student"``, the
+default): the hand-out ``otter assign`` makes (see :func:`crmlab.instructor.student_version`),
+without solutions, tests or teaching note, showing the outputs of the cells that
+do not use an answer. ``cases="instructor"`` publishes the solutions instead.
+
 Widgets cannot run without a kernel, so each one is shown as a snapshot of its
 state after the run (its prompt, options, buttons, figure and table), with a
 note on how to use it live (``crmlab lab`` or ``crmlab app NN``).
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib.util
 import json
 import os
 import re
@@ -330,7 +336,7 @@ def _nav(out: Path, page: Path, previous: Page | None, following: Page | None, g
     return f'<nav class="crmlab-nav">{"".join(items)}</nav>'
 
 
-def _index_html(pages: list[Page], glossary: str | None) -> str:
+def _index_html(pages: list[Page], glossary: str | None, cases: str = "student") -> str:
     esc = html.escape
     body = [f"<h1>{esc(TITLE)}</h1>",
             "<p>Every chapter and case of the workbook, executed. Widgets are shown as snapshots; to use them, open "
@@ -343,7 +349,13 @@ def _index_html(pages: list[Page], glossary: str | None) -> str:
         mine = [p for p in pages if p.source.parts[0] == folder]
         if not mine:
             continue
-        body.append(f'<h2 id="{folder}">{heading}</h2><ul class="crmlab-toc">')
+        body.append(f'<h2 id="{folder}">{heading}</h2>')
+        if folder == "cases":
+            body.append("<p>Student versions: questions without solutions, tests or teaching notes.</p>"
+                        if cases == "student" else
+                        '<p class="crmlab-instructor-warning"><b>Instructor versions, with the solutions and '
+                        "teaching notes: do not publish this book to students.</b></p>")
+        body.append('<ul class="crmlab-toc">')
         for p in mine:
             sections = "".join(f'<li><a href="{esc(p.href)}#{esc(anchor)}">{esc(text)}</a></li>'
                                for anchor, text in p.sections if anchor)
@@ -369,6 +381,61 @@ def _find_glossary(pages: list[Page], rendered: dict[Path, str]) -> str | None:
             if text.casefold().startswith("glossary") and anchor:
                 return f"{page.href}#{anchor}"
     return None
+
+
+#: What a case page shows: the students' hand-out, or the instructor's notebook with its solutions.
+CASE_VIEWS = ("student", "instructor")
+
+_STUDENT_NOTE = ("*Student version: the questions without their solutions, tests or teaching note. Outputs are "
+                 "shown for the cells that use no answer; open the case in JupyterLab (`crmlab lab`) to work it.*")
+
+
+def _answer_names(nb) -> set[str]:
+    """Names the hand-out leaves for the student to fill in (``x = ...`` lines of its code cells)."""
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for targets in re.findall(r"^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*=[ \t]*\.\.\.[ \t]*$",
+                                      cell.source, flags=re.M):
+                names.update(n.strip() for n in targets.split(","))
+    return names
+
+
+def student_case(handout, executed):
+    """The hand-out of a case with the outputs of ``executed`` (the instructor's run) for every cell that
+    appears unchanged in the hand-out and uses none of the answers, so no output gives an answer away.
+
+    >>> import nbformat
+    >>> code = nbformat.v4.new_code_cell
+    >>> handout = nbformat.v4.new_notebook(cells=[code("costs.head()"), code("x = ..."), code("x * 2")])
+    >>> executed = nbformat.v4.new_notebook(cells=[code("costs.head()"), code("x = 21  # SOLUTION"), code("x * 2")])
+    >>> for cell in executed.cells:
+    ...     cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "shown"})]
+    >>> [len(c.outputs) for c in student_case(handout, executed).cells[1:]]
+    [1, 0, 0]
+    """
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(handout)
+    answers = _answer_names(nb)
+    ran = {}
+    for cell in executed.cells:
+        if cell.cell_type == "code":
+            ran.setdefault(cell.source, cell)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = ran.get(cell.source)
+        uses_answer = any(re.search(rf"\b{re.escape(name)}\b", cell.source) for name in answers)
+        if source is not None and not uses_answer:
+            cell.outputs, cell.execution_count = copy.deepcopy(source.outputs), source.get("execution_count")
+        else:
+            cell.outputs, cell.execution_count = [], None
+    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(at, nbformat.v4.new_markdown_cell(_STUDENT_NOTE))
+    return nb
 
 
 #: Where the book keeps its copy of MathJax, relative to the book's folder.
@@ -411,7 +478,7 @@ def _exporter():
 
 
 def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None = None,
-          jobs: int | None = None, execute: bool = True) -> Path:
+          jobs: int | None = None, execute: bool = True, cases: str = "student") -> Path:
     """Execute the workbook's notebooks and write them as a static HTML book to ``out``.
 
     Parameters
@@ -429,6 +496,10 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
         Notebooks executed at once (default: up to 2, the CPU count permitting).
     execute : bool
         Run the notebooks (default); ``False`` publishes the outputs saved in them.
+    cases : {"student", "instructor"}
+        ``"student"`` (default) publishes each case as its hand-out, without solutions, tests or
+        teaching note (needs otter-grader: ``pip install 'crmlab[instructor]'``);
+        ``"instructor"`` publishes the solutions too: keep that book private.
 
     Returns
     -------
@@ -447,11 +518,18 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
 
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         raise ValueError(f"timeout must be a positive whole number of seconds; got {timeout!r}")
+    if cases not in CASE_VIEWS:
+        raise ValueError(f"cases must be one of {', '.join(map(repr, CASE_VIEWS))}; got {cases!r}")
     root = Path(root).resolve() if root is not None else workbook_root()
     out = Path(out).resolve()
     sources = _sources(root, notebooks)
     if not sources:
         raise FileNotFoundError(f"no notebooks found in {root / 'notebooks'} or {root / 'cases'}")
+    student_cases = [s for s in sources if s.parts[0] == "cases"] if cases == "student" else []
+    if student_cases and importlib.util.find_spec("otter") is None:
+        raise RuntimeError("publishing the cases as student hand-outs needs otter-grader: "
+                           "pip install 'crmlab[instructor]'. Or pass cases='instructor' to publish the "
+                           "solutions (keep that book private).")
     jobs = max(1, jobs or min(2, os.cpu_count() or 1))
     out.mkdir(parents=True, exist_ok=True)
 
@@ -471,11 +549,19 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
                 results = {s: f.result() for s, f in futures.items()}
         else:
             results = {s: ((work / s).read_text(encoding="utf-8"), 0.0, "") for s in sources}
+        handouts = {}
+        for s in student_cases:
+            from crmlab import instructor
+
+            made = instructor.student_version(root / s, Path(tmp) / "handouts" / s.stem, run_tests=False)
+            handouts[s] = nbformat.read(made.student, as_version=4)
 
     failures = [f"{s}: {err}" for s, (_, _, err) in results.items() if err]
     exporter = _exporter()
     local_mathjax = _copy_mathjax(out)
     notebooks_read = {s: nbformat.reads(results[s][0], as_version=4) for s in sources}
+    for s, handout in handouts.items():
+        notebooks_read[s] = student_case(handout, notebooks_read[s])
     rendered: dict[Path, str] = {}
     pages: list[Page] = []
     copied: set = set()
@@ -506,7 +592,7 @@ def build(out="build", timeout: int = 300, root=None, notebooks: Iterable | None
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     index = out / "index.html"
-    index.write_text(_index_html(pages, glossary), encoding="utf-8")
+    index.write_text(_index_html(pages, glossary, cases), encoding="utf-8")
     (out / "book.json").write_text(json.dumps(
         [{"source": p.source.as_posix(), "page": p.href, "title": p.title, "seconds": round(p.seconds, 1)}
          for p in pages], indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ Examples
     crmlab datasets transactions     # its data dictionary
     crmlab datasets --export DIR     # copy every CSV (and the dictionary) to DIR
     crmlab run                       # execute every notebook into an HTML workbook in build/
+    crmlab run --cases instructor    # ... with the cases' solutions (keep it private)
     crmlab app 05                    # chapter 05 as a stand-alone Voila app
     crmlab student-version SRC DEST  # strip solutions (otter assign)
     crmlab grade SUBMISSION          # grade a notebook, or a folder of them into a CSV
@@ -90,7 +91,7 @@ def _wide_pandas():
 
 def _cmd_run(args) -> int:
     book = _need("crmlab.book", "browser")
-    out = book.build(out=args.out, timeout=args.timeout)
+    out = book.build(out=args.out, timeout=args.timeout, cases=args.cases)
     print(f"HTML workbook written to {out}")
     return 0
 
@@ -145,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="execute every notebook and case into a static HTML workbook")
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell")
+    p.add_argument("--cases", choices=("student", "instructor"), default="student",
+                   help="publish the cases as student hand-outs (default) or with their solutions")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("app", help="serve one chapter as a stand-alone Voila app, e.g. 'crmlab app 05'")

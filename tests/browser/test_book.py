@@ -166,8 +166,23 @@ def _tiny_workbook(root: Path, broken: bool = False) -> Path:
     write(root / "notebooks" / "01_next.ipynb", [
         md("# 01 · Next\n\n## Part two\n\nBack to the [glossary](00_intro.ipynb#glossary)."),
         code("raise ValueError('deliberately broken')" if broken else "1 + 1")])
-    write(root / "cases" / "case1_tiny.ipynb",
-          [md("# Case 1 · Tiny"), nbformat.v4.new_raw_cell("# ASSIGNMENT CONFIG")])
+    raw = nbformat.v4.new_raw_cell
+    write(root / "cases" / "case1_tiny.ipynb", [
+        md("# Case 1 · Tiny"),
+        raw("# ASSIGNMENT CONFIG\nname: case1_tiny\ninit_cell: false\ncheck_all_cell: false\nexport_cell: false\n"
+            "tests:\n  ok_format: false"),
+        code("base = 40\nprint('context', base)"),
+        raw("# BEGIN QUESTION\nname: q1\npoints: 1"),
+        md("**Question 1.** Add 2 to `base` as `answer`."),
+        raw("# BEGIN SOLUTION"),
+        code("answer = base + 2  # SOLUTION\nprint('the answer is', answer)"),
+        raw("# END SOLUTION"),
+        raw("# BEGIN TESTS"),
+        code("def test_q1(env):\n    assert env['answer'] == 42\n\ntest_q1(globals())  # IGNORE"),
+        raw("# END TESTS"),
+        raw("# END QUESTION"),
+        code("print('double the answer', 2 * answer)"),
+        md("## Teaching note\n\nPoints to look for: 42.", metadata={"tags": ["instructor-only"]})])
     (root / "datasets").mkdir(exist_ok=True)
     (root / "datasets" / "tiny.csv").write_text("a,b\n1,2\n")
     return root
@@ -185,6 +200,7 @@ def test_build_rewrites_links_between_pages_folders_and_files(tmp_path):
     case = (tmp_path / "out" / "cases" / "case1_tiny.html").read_text(encoding="utf-8")
     assert "ASSIGNMENT CONFIG" not in case  # raw tool settings are not published
     contents = index.read_text(encoding="utf-8")
+    assert "Student versions" in contents
     assert 'href="notebooks/00_intro.html#glossary"' in contents
     assert contents.index("00 · Intro") < contents.index("01 · Next") < contents.index("Case 1 · Tiny")
 
@@ -202,3 +218,34 @@ def test_build_names_the_notebook_that_fails(tmp_path):
 def test_build_rejects_a_bad_timeout(timeout, tmp_path):
     with pytest.raises(ValueError, match="timeout must be a positive whole number of seconds"):
         crmbook.build(out=tmp_path, timeout=timeout)
+
+
+def test_cases_are_published_as_student_handouts_unless_asked(tmp_path):
+    """A book put online must not give the answers away: solutions, tests, teaching notes and every output
+    that uses an answer stay out, unless the instructor asks for their own version."""
+    pytest.importorskip("otter")
+    root = _tiny_workbook(tmp_path / "wb")
+    crmbook.build(out=tmp_path / "student", timeout=60, root=root)
+    page = (tmp_path / "student" / "cases" / "case1_tiny.html").read_text(encoding="utf-8")
+    text = html_text(page[page.index("<main>"):])
+    assert "Student version" in text
+    assert "context 40" in text  # a cell that uses no answer keeps its output
+    assert "answer = ..." in text and "print('double the answer', 2 * answer)" in text
+    for secret in ("base + 2", "42", "84", "test_q1", "Teaching note", "Points to look for"):
+        assert secret not in text, f"the student page shows {secret!r}"
+
+    crmbook.build(out=tmp_path / "instructor", timeout=60, root=root, cases="instructor")
+    page = (tmp_path / "instructor" / "cases" / "case1_tiny.html").read_text(encoding="utf-8")
+    assert "the answer is 42" in page and "double the answer 84" in page and "Teaching note" in page
+    assert "do not publish this book to students" in (tmp_path / "instructor" / "index.html").read_text(
+        encoding="utf-8")
+    with pytest.raises(ValueError, match="cases must be one of 'student', 'instructor'; got 'teacher'"):
+        crmbook.build(out=tmp_path / "x", root=root, cases="teacher")
+
+
+def html_text(page: str) -> str:
+    """The text of an nbconvert page, without its syntax-highlighting tags."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", page))
