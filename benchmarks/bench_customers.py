@@ -12,8 +12,8 @@ Each figure is the best of a few runs. Run: ``python benchmarks/bench_customers.
 from __future__ import annotations
 
 import importlib.metadata
-import time
 
+import _timing
 import numpy as np
 import pandas as pd
 
@@ -26,12 +26,7 @@ REPEAT = 3
 
 
 def best_of(func, repeat: int = REPEAT) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = func()
-        times.append(time.perf_counter() - start)
-    return min(times), out
+    return _timing.best_of(func, repeat)
 
 
 def make_log(n: int = N_TRANSACTIONS, customers: int = N_CUSTOMERS, seed: int = 0) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import statistics
 import time
 import timeit
 
+import _timing
 import numpy as np
 import pandas as pd
 
@@ -33,12 +34,7 @@ REPEAT = 5
 
 
 def best_of(func, repeat: int = REPEAT) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = func()
-        times.append(time.perf_counter() - start)
-    return min(times), out
+    return _timing.best_of(func, repeat)
 
 
 def dense_plan(seed: int = 0) -> pd.DataFrame:
@@ -119,7 +115,7 @@ def bench_planner() -> None:
     naive(900)
     naive_times = [best_of(lambda v=v: naive(v), repeat=1)[0] for v in values]
     median, worst = statistics.median(updates), max(updates)
-    print(f"\nTCO planner update (slider move -> plan, audit, NPV, chart and tables redrawn); target < 100 ms")
+    print("\nTCO planner update (slider move -> plan, audit, NPV, chart and tables redrawn); target < 100 ms")
     naive_median = statistics.median(naive_times)
     print(f"  {'crmlab planner, median of ' + str(len(updates)) + ' moves':<52} {1000 * median:8.1f} ms  "
           f"{'meets' if median < 0.1 else 'MISSES'} the target (slowest {1000 * worst:.1f} ms)")
