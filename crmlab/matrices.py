@@ -117,6 +117,13 @@ def _crosshair_point(crosshair, imp: np.ndarray, second: np.ndarray | None) -> t
     return cut_imp, number("crosshair[1] (performance)", crosshair[1])
 
 
+def _quadrant(high_importance, good, names) -> pd.Categorical:
+    """Each row's quadrant: ``names`` are (high, not good), (high, good), (low, not good), (low, good)."""
+    labels = np.select([high_importance & ~good, high_importance & good, ~high_importance & ~good],
+                       list(names[:3]), default=names[3])
+    return pd.Categorical(labels, categories=names)
+
+
 def pem(data: pd.DataFrame, importance: str = "importance", performance: str = "performance",
         crosshair="mean") -> pd.DataFrame:
     """Performance-evaluation matrix (绩效评估矩阵): classify attributes by importance and performance.
@@ -157,15 +164,11 @@ def pem(data: pd.DataFrame, importance: str = "importance", performance: str = "
     perf = _numeric_column(data, "data", performance)
     cut_imp, cut_perf = _crosshair_point(crosshair, imp, perf)
     hi_imp, hi_perf = _is_high(imp, cut_imp), _is_high(perf, cut_perf)
-    quadrant = np.select(
-        [hi_imp & ~hi_perf, hi_imp & hi_perf, ~hi_imp & ~hi_perf],
-        list(PEM_QUADRANTS[:3]),
-        default=PEM_QUADRANTS[3],
-    )
+    quadrant = _quadrant(hi_imp, hi_perf, PEM_QUADRANTS)
     out = data.copy()
     out["high_importance"] = hi_imp
     out["high_performance"] = hi_perf
-    out["quadrant"] = pd.Categorical(quadrant, categories=PEM_QUADRANTS)
+    out["quadrant"] = quadrant
     out.attrs[_ATTRS_KEY] = {
         "kind": "pem", "x": performance, "y": importance, "importance": importance,
         "performance": performance, "crosshair": (cut_imp, cut_perf),
@@ -215,15 +218,11 @@ def rpm(data: pd.DataFrame, importance: str = "importance", own: str = "own", co
     gap = _numeric_column(data, "data", own) - _numeric_column(data, "data", competitor)
     cut_imp, _ = _crosshair_point(crosshair, imp, None)
     hi_imp, ahead = _is_high(imp, cut_imp), gap >= 0
-    quadrant = np.select(
-        [hi_imp & ~ahead, hi_imp & ahead, ~hi_imp & ~ahead],
-        list(RPM_QUADRANTS[:3]),
-        default=RPM_QUADRANTS[3],
-    )
+    quadrant = _quadrant(hi_imp, ahead, RPM_QUADRANTS)
     out = data.copy()
     out["gap"] = gap
     out["high_importance"] = hi_imp
-    out["quadrant"] = pd.Categorical(quadrant, categories=RPM_QUADRANTS)
+    out["quadrant"] = quadrant
     out.attrs[_ATTRS_KEY] = {
         "kind": "rpm", "x": "gap", "y": importance, "importance": importance, "own": own,
         "competitor": competitor, "crosshair": (cut_imp, 0.0),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from crmlab import matrices
+from crmlab.widgets import _panel
 
 __all__ = ["matrix_view", "MatrixView", "matrix_explorer"]
 
@@ -153,39 +154,21 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem"):
                           style={"description_width": "initial"})
     perf_cut = w.FloatText(value=3.0, step=0.1, description="Performance cut", disabled=True,
                            style={"description_width": "initial"})
-    image = w.Image(format="png", layout=w.Layout(width="auto", max_width="720px"))
-    verdict = w.HTML()
-    verdict.add_class("crmlab-verdict")
-    listing = w.HTML()
-    output = w.VBox([image, verdict, listing])
-    output.add_class("crmlab-planner-output")
+    output = _panel.Output(order=("image", "verdict", "table"))
 
     def update(_change=None):
         imp_cut.disabled = convention.value != "point"
         perf_cut.disabled = convention.value != "point" or kind_box.value == "rpm"
         view = matrix_view(data, kind_box.value, convention.value, imp_cut.value, perf_cut.value)
         if not view.ok:
-            image.value = b""
-            listing.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(view.message)}</div>"
+            output.fail(view.message)
             return
-        try:
-            image.value = _png(view.frame)
-            listing.value = _table_html(view.frame)
-        except Exception as exc:  # drawing must not break the notebook either
-            image.value = b""
-            listing.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(str(exc))}</div>"
-            return
-        verdict.value = f"<div>{html.escape(view.message)}</div>"
+        if output.show(lambda: _png(view.frame), lambda: _table_html(view.frame)):
+            output.verdict.value = f"<div>{html.escape(view.message)}</div>"
 
     for control in (kind_box, convention, imp_cut, perf_cut):
         control.observe(update, names="value")
     update()
-    box = w.VBox([w.HTML("<b>Matrix explorer</b>: move the crosshair and watch the quadrants change."),
-                  kind_box, w.HBox([convention, imp_cut, perf_cut]), output])
-    box.add_class("crmlab-planner")
-    # Handles for tests and instructors.
-    box.controls = {"kind": kind_box, "convention": convention, "importance": imp_cut, "performance": perf_cut}
-    box.image, box.verdict, box.table = image, verdict, listing
-    return box
+    controls = {"kind": kind_box, "convention": convention, "importance": imp_cut, "performance": perf_cut}
+    return _panel.panel("<b>Matrix explorer</b>: move the crosshair and watch the quadrants change.",
+                        [kind_box, w.HBox([convention, imp_cut, perf_cut])], output, controls)

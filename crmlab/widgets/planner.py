@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from crmlab import tco as _tco
+from crmlab.widgets import _panel
 
 __all__ = ["planner_view", "PlannerView", "tco_planner", "CONTROLS"]
 
@@ -164,34 +165,24 @@ def tco_planner(users=800, licence_price=6_000.0, maintenance_rate=0.18, interna
                               description=label, readout_format=fmt, continuous_update=False,
                               style={"description_width": "18em"}, layout=w.Layout(width="40em"))
     reset = w.Button(description="Reset assumptions", icon="undo", layout=w.Layout(width="auto"))
-    verdict = w.HTML()
-    verdict.add_class("crmlab-verdict")
-    image = w.Image(format="png", layout=w.Layout(width="auto", max_width="720px"))
-    table = w.HTML()
-    output = w.VBox([verdict, image, table])
-    output.add_class("crmlab-planner-output")
+    output = _panel.Output()
     canvas = {}
+
+    def draw(plan):
+        if "figure" not in canvas:  # one figure, made on first use and reused by every update
+            canvas["figure"] = _Canvas()
+        return canvas["figure"].png(plan)
 
     def update(_change=None):
         view = planner_view(**{n: c.value for n, c in controls.items()}, **assumptions)
         if not view.ok:
-            image.value = b""
-            table.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(view.message)}</div>"
+            output.fail(view.message)
             return
-        try:
-            if "figure" not in canvas:
-                canvas["figure"] = _Canvas()
-            image.value = canvas["figure"].png(view.plan)
-            table.value = _audit_html(view.plan)
-            verdict.value = _summary_html(view)
-        except Exception as exc:  # drawing must not break the notebook either
-            image.value = b""
-            table.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(str(exc) or type(exc).__name__)}</div>"
+        if output.show(lambda: draw(view.plan), lambda: _audit_html(view.plan)):
+            output.verdict.value = _summary_html(view)
 
     def on_reset(_button=None):
-        with output.hold_trait_notifications():
+        with output.box.hold_trait_notifications():
             for name, control in controls.items():
                 control.unobserve(update, names="value")
                 control.value = CONTROLS[name][5]
@@ -202,13 +193,8 @@ def tco_planner(users=800, licence_price=6_000.0, maintenance_rate=0.18, interna
         control.observe(update, names="value")
     reset.on_click(on_reset)
     update()
-    box = w.VBox([w.HTML("<b>TCO planner</b>: move an assumption to rebuild the five-year plan, its audit "
-                         "against the chapter's rules of thumb and the project's returns."),
-                  *controls.values(), reset, output])
-    box.add_class("crmlab-planner")
-    # Handles for tests, benchmarks and instructors.
-    box.controls = controls
-    box.reset_button = reset
-    box.verdict, box.image, box.table = verdict, image, table
+    box = _panel.panel("<b>TCO planner</b>: move an assumption to rebuild the five-year plan, its audit "
+                       "against the chapter's rules of thumb and the project's returns.",
+                       list(controls.values()), output, controls, reset)
     box.update = update
     return box

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from crmlab import scorecard as _scorecard
+from crmlab.widgets import _panel
 
 __all__ = ["weights_view", "WeightsView", "scorecard_weights"]
 
@@ -146,33 +147,19 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
         shares[perspective] = share
         rows.append(w.HBox([slider, share]))
     reset = w.Button(description="Reset weights", icon="undo")
-    verdict = w.HTML()
-    verdict.add_class("crmlab-verdict")
-    image = w.Image(format="png", layout=w.Layout(width="auto", max_width="720px"))
-    table = w.HTML()
-    output = w.VBox([verdict, image, table])
-    output.add_class("crmlab-planner-output")
+    output = _panel.Output()
 
     def update(_change=None):
         view = weights_view(base, {p: s.value for p, s in sliders.items()})
         if not view.ok:
             for share in shares.values():
                 share.value = ""
-            image.value = b""
-            table.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(view.message)}</div>"
+            output.fail(view.message)
             return
         for p, share in shares.items():
             share.value = f"<span style='color:#555'>→ {view.weights.get(p, 0.0):.1%} of the total</span>"
-        try:
-            image.value = _png(view.card)
-            table.value = _table_html(view.card)
-        except Exception as exc:  # drawing must not break the notebook either
-            image.value = b""
-            table.value = ""
-            verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(str(exc))}</div>"
-            return
-        verdict.value = f"<div><b>{html.escape(view.message)}</b></div>"
+        if output.show(lambda: _png(view.card), lambda: _table_html(view.card)):
+            output.verdict.value = f"<div><b>{html.escape(view.message)}</b></div>"
 
     def on_reset(_button=None):
         for p, s in sliders.items():
@@ -183,12 +170,6 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
         slider.observe(update, names="value")
     reset.on_click(on_reset)
     update()
-    box = w.VBox([w.HTML("<b>Scorecard weights planner</b>: how much should each perspective count? "
-                         "Slider values are relative and renormalised to sum to 1."),
-                  *rows, reset, output])
-    box.add_class("crmlab-planner")
-    # Handles for tests and instructors.
-    box.controls = sliders
-    box.reset_button = reset
-    box.verdict, box.image, box.table = verdict, image, table
+    box = _panel.panel("<b>Scorecard weights planner</b>: how much should each perspective count? "
+                       "Slider values are relative and renormalised to sum to 1.", rows, output, sliders, reset)
     return box
