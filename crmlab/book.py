@@ -391,19 +391,23 @@ _STUDENT_NOTE = ("*Student version: the questions without their solutions, tests
 
 
 def _answer_names(nb) -> set[str]:
-    """Names the hand-out leaves for the student to fill in (``x = ...`` lines of its code cells)."""
-    names = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for targets in re.findall(r"^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*=[ \t]*\.\.\.[ \t]*$",
-                                      cell.source, flags=re.M):
-                names.update(n.strip() for n in targets.split(","))
-    return names
+    """Names the hand-out leaves for the student to fill in (its ``x = ...`` lines)."""
+    return {name for cell in nb.cells if cell.cell_type == "code"
+            for line in cell.source.splitlines() if re.search(r"=[ \t]*\.\.\.[ \t]*$", line)
+            for name in _assigned_names(line)}
+
+
+def _assigned_names(source: str) -> set[str]:
+    """Names a cell binds at the start of a line (``a = ...``, ``a, b = ...``, ``a += ...``)."""
+    found = re.findall(r"^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?:[-+*/%]|//|\*\*)?=(?!=)",
+                       source, flags=re.M)
+    return {name.strip() for targets in found for name in targets.split(",")}
 
 
 def student_case(handout, executed):
     """The hand-out of a case with the outputs of ``executed`` (the instructor's run) for every cell that
-    appears unchanged in the hand-out and uses none of the answers, so no output gives an answer away.
+    appears unchanged in the hand-out and uses no answer, nor any name computed from one, so no output
+    gives an answer away.
 
     >>> import nbformat
     >>> code = nbformat.v4.new_code_cell
@@ -413,6 +417,11 @@ def student_case(handout, executed):
     ...     cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "shown"})]
     >>> [len(c.outputs) for c in student_case(handout, executed).cells[1:]]
     [1, 0, 0]
+    >>> handout.cells += [code("y = x + 1"), code("y")]  # y is computed from an answer: its output stays out too
+    >>> executed.cells += [code("y = x + 1"), code("y")]
+    >>> executed.cells[-1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "22"})]
+    >>> [len(c.outputs) for c in student_case(handout, executed).cells[1:]]
+    [1, 0, 0, 0, 0]
     """
     import copy
 
@@ -429,6 +438,9 @@ def student_case(handout, executed):
             continue
         source = ran.get(cell.source)
         uses_answer = any(re.search(rf"\b{re.escape(name)}\b", cell.source) for name in answers)
+        if uses_answer:
+            # What such a cell assigns is derived from an answer: later cells using it are held back too.
+            answers.update(_assigned_names(cell.source))
         if source is not None and not uses_answer:
             cell.outputs, cell.execution_count = copy.deepcopy(source.outputs), source.get("execution_count")
         else:

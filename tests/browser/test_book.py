@@ -181,7 +181,8 @@ def _tiny_workbook(root: Path, broken: bool = False) -> Path:
         code("def test_q1(env):\n    assert env['answer'] == 42\n\ntest_q1(globals())  # IGNORE"),
         raw("# END TESTS"),
         raw("# END QUESTION"),
-        code("print('double the answer', 2 * answer)"),
+        code("print('double the answer', 2 * answer)\ndoubled = 2 * answer"),
+        code("print('doubled again', 2 * doubled)"),
         md("## Teaching note\n\nPoints to look for: 42.", metadata={"tags": ["instructor-only"]})])
     (root / "datasets").mkdir(exist_ok=True)
     (root / "datasets" / "tiny.csv").write_text("a,b\n1,2\n")
@@ -231,12 +232,13 @@ def test_cases_are_published_as_student_handouts_unless_asked(tmp_path):
     assert "Student version" in text
     assert "context 40" in text  # a cell that uses no answer keeps its output
     assert "answer = ..." in text and "print('double the answer', 2 * answer)" in text
-    for secret in ("base + 2", "42", "84", "test_q1", "Teaching note", "Points to look for"):
+    for secret in ("base + 2", "42", "84", "168", "test_q1", "Teaching note", "Points to look for"):
         assert secret not in text, f"the student page shows {secret!r}"
 
     crmbook.build(out=tmp_path / "instructor", timeout=60, root=root, cases="instructor")
     page = (tmp_path / "instructor" / "cases" / "case1_tiny.html").read_text(encoding="utf-8")
-    assert "the answer is 42" in page and "double the answer 84" in page and "Teaching note" in page
+    assert "the answer is 42" in page and "double the answer 84" in page and "doubled again 168" in page
+    assert "Teaching note" in page
     assert "do not publish this book to students" in (tmp_path / "instructor" / "index.html").read_text(
         encoding="utf-8")
     with pytest.raises(ValueError, match="cases must be one of 'student', 'instructor'; got 'teacher'"):
