@@ -15,13 +15,21 @@ import pandas as pd
 
 
 def _show(value, limit: int = 60) -> str:
+    if isinstance(value, np.generic):  # a student should read -5.0, not np.float64(-5.0)
+        value = value.item()
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def fail(name: str, expected: str, given, exc: type[Exception] = ValueError) -> Exception:
-    """Build the standard error: ``name`` must be ``expected``; got ``given``."""
-    return exc(f"{name} must be {expected}; got {_show(given)}")
+def fail(name: str, expected: str, given, exc: type[Exception] = ValueError, *, row=None,
+         note: str = "") -> Exception:
+    """Build the standard error: ``name`` must be ``expected``; got ``given`` (in row ``row``).
+
+    >>> fail("items.amount", "finite numbers >= 0", np.float64(-5.0), row=3)
+    ValueError('items.amount must be finite numbers >= 0; got -5.0 in row 3')
+    """
+    where = "" if row is None else f" in row {row}"
+    return exc(f"{name} must be {expected}; got {_show(given)}{where}{note}")
 
 
 def number(name: str, value, *, low=None, high=None, low_open=False, high_open=False) -> float:

@@ -705,8 +705,7 @@ def eva_frame(financials) -> pd.DataFrame:
         values = pd.to_numeric(financials[name], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(values)):
             row = financials.index[~np.isfinite(values)][0]
-            raise ValueError(f"financials.{name} must be finite numbers; "
-                             f"got {financials.loc[row, name]!r} in row {row}")
+            raise _checks.fail(f"financials.{name}", "finite numbers", financials.loc[row, name], row=row)
         data[name] = values
     if np.any(data["tax_rate"] < 0) or np.any(data["tax_rate"] >= 1):
         raise ValueError("financials.tax_rate must be decimals in [0, 1); got "

@@ -151,13 +151,13 @@ def _structure(structure: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if levels.isna().any() or (levels < 0).any() or (levels % 1 != 0).any():
         row = int(np.flatnonzero((levels.isna() | (levels < 0) | (levels % 1 != 0)).to_numpy())[0])
         raise fail("structure['level']", "a whole number ≥ 0 in every row (0 = vision)",
-                   f"{s['level'].iloc[row]!r} in row {row}")
+                   s["level"].iloc[row], row=row)
     s["level"] = levels.astype(int)
     if "weight" in s.columns:
         weight = pd.to_numeric(s["weight"], errors="coerce")
         if weight.isna().any() or (weight <= 0).any():
             row = int(np.flatnonzero((weight.isna() | (weight <= 0)).to_numpy())[0])
-            raise fail("structure['weight']", "a positive number in every row", f"{s['weight'].iloc[row]!r} in row {row}")
+            raise fail("structure['weight']", "a positive number in every row", s["weight"].iloc[row], row=row)
         s["weight"] = weight.astype(float)
     else:
         s["weight"] = 1.0
@@ -317,11 +317,11 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
         values = pd.to_numeric(m[col], errors="coerce")
         if values.isna().any():
             row = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise fail(f"measures[{col!r}]", "a number in every row", f"{m[col].iloc[row]!r} in row {row}")
+            raise fail(f"measures[{col!r}]", "a number in every row", m[col].iloc[row], row=row)
         m[col] = values.astype(float)
     if (m["weight"] < 0).any():
         row = int(np.flatnonzero((m["weight"] < 0).to_numpy())[0])
-        raise fail("measures['weight']", "non-negative", f"{m['weight'].iloc[row]:g} in row {row}")
+        raise fail("measures['weight']", "non-negative", m["weight"].iloc[row], row=row)
     m["direction"] = m["direction"].astype(str).str.strip().str.lower()
     bad = ~m["direction"].isin(("higher", "lower"))
     if bad.any():

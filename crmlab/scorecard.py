@@ -349,8 +349,8 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
         bad = values.isna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise fail(f"frame[{col!r}]", "a number in every row", f"{m[col].iloc[row]!r} in row {row} "
-                                                                   f"({m['measure'].iloc[row]!r})")
+            raise fail(f"frame[{col!r}]", "a number in every row", m[col].iloc[row], row=row,
+                       note=f" ({m['measure'].iloc[row]!r})")
         m[col] = values.astype(float)
     direction = m["direction"].astype(str).str.strip().str.lower()
     for row, d in enumerate(direction):
@@ -367,7 +367,7 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
     negative = m["weight"] < 0
     if negative.any():
         row = int(np.flatnonzero(negative.to_numpy())[0])
-        raise fail("frame['weight']", "non-negative", f"{m['weight'].iloc[row]:g} in row {row}")
+        raise fail("frame['weight']", "non-negative", m["weight"].iloc[row], row=row)
     total = float(m["weight"].sum())
     if abs(total - 1) > 1e-6:
         raise ValueError(f"weights must sum to 1 over all measures; they sum to {total:.6g}")

@@ -70,14 +70,13 @@ def validate(items, max_year: int = 50) -> pd.DataFrame:
     bad = ~(np.isfinite(year) & (year % 1 == 0) & (year >= 1) & (year <= max_year))
     if bad.any():
         row = items.index[bad][0]
-        raise ValueError(f"items.year must be whole numbers from 1 to {max_year}; "
-                         f"got {items.loc[row, 'year']} in row {row}")
+        raise _checks.fail("items.year", f"whole numbers from 1 to {max_year}", items.loc[row, "year"], row=row)
     amount = pd.to_numeric(items["amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~(np.isfinite(amount) & (amount >= 0))
     if bad.any():
         row = items.index[bad][0]
-        raise ValueError(f"items.amount must be finite numbers >= 0 (costs are positive); got "
-                         f"{items.loc[row, 'amount']!r} in row {row}")
+        raise _checks.fail("items.amount", "finite numbers >= 0 (costs are positive)", items.loc[row, "amount"],
+                           row=row)
     out = items.copy()
     out["component"] = component
     out["year"] = year.astype(np.int64)
