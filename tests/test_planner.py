@@ -1,10 +1,10 @@
-"""The TCO planner widget: every control redraws the output, nothing a control can hold raises, and it is fast."""
+"""The TCO planner widget: every control redraws the output, nothing a control can hold raises, and
+updates reuse one figure."""
 
 from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import pytest
 
@@ -108,12 +108,17 @@ def test_zero_cost_plan_is_reported_not_broken():
     assert view.ok and "n/a (no cost)" in view.message and math.isnan(view.plan.roi)
 
 
-def test_update_is_fast():
+def test_updates_redraw_one_reused_figure(monkeypatch):
+    # Latency itself is measured by benchmarks/bench_money.py (target < 100 ms); what keeps it low is that
+    # every update redraws the same Agg figure: no new Figure, nothing through pyplot's figure manager.
+    from matplotlib.figure import Figure
+
     box = widgets.tco_planner()
-    timings = []
-    for value in (900, 1000, 1100, 1200, 1300):
-        start = time.perf_counter()
+    made = []
+    original = Figure.__init__
+    monkeypatch.setattr(Figure, "__init__", lambda self, *a, **k: (made.append(self), original(self, *a, **k))[1])
+    images = set()
+    for value in (900, 1000, 1100):
         box.controls["users"].value = value
-        timings.append(time.perf_counter() - start)
-    # the target is 100 ms (benchmarks/bench_money.py reports it); allow slack for a loaded test machine
-    assert min(timings) < 0.25, timings
+        images.add(bytes(box.image.value))
+    assert made == [] and len(images) == 3
