@@ -317,7 +317,8 @@ def test_registered_exercise_accepts_its_answer_and_rejects_a_wrong_one(exercise
     assert exercises.check(exercise_id, right).correct, (exercise_id, right)
     fb = exercises.check(exercise_id, wrong)
     assert not fb.correct and fb.message.startswith("✘"), (exercise_id, wrong, fb.message)
-    assert ex.prompt and ex.hint and ex.explanation, "every exercise needs a prompt, a hint and an explanation"
+    assert ex.prompt and ex.hint, "every exercise needs a prompt and a hint"
+    assert ex.explanation or ex.kind == "judgement", "every exercise but a judgement needs an explanation"
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -411,3 +412,12 @@ def test_widget_output_carries_the_prompt_for_readers_without_a_kernel():
     stack = widgets.exercises("ch00")
     assert all(html.escape(exercises.get(i).prompt) in stack._repr_mimebundle_()["text/html"]
                for i in exercises.ids("ch00"))
+
+
+def test_the_solution_is_not_in_the_widget_state_before_it_is_shown():
+    box = _widget(SOLVED)
+    assert box.solution.outputs == ()
+    box.answer_widget.value = "0.5"
+    box.check_button.click()
+    box.solution_button.click()
+    assert box.solution.outputs

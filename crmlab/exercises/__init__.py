@@ -595,7 +595,11 @@ def solution(exercise_id: str) -> str:
     >>> "0.12" in solution("ch00.percent_decimal")
     True
     """
-    ex = get(exercise_id)
+    return solution_text(get(exercise_id))
+
+
+def solution_text(ex: Exercise) -> str:
+    """The worked solution of an :class:`Exercise` object (see :func:`solution`)."""
     if ex.kind == "judgement":
         return _judgement_text(ex)
     return ex.solution or ex.explanation
