@@ -448,3 +448,8 @@ def test_static_html_of_a_chapter_shows_every_exercise_prompt(path):
                or any(" ".join(v.split()) not in text for v in exercises.get(i).choices.values())]
     assert not missing, (f"{path.name}: the static HTML lacks the prompt or options of {missing}; re-execute it "
                          f"with python -m crmlab.execute {path.relative_to(path.parents[1])}")
+
+
+@pytest.mark.parametrize("typed", ["0", "1", "0.1"])
+def test_a_number_without_a_significant_digit_of_the_answer_is_not_a_rounding(typed):
+    assert "rounded too coarsely" not in KE.check(typed).message
