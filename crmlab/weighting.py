@@ -190,6 +190,21 @@ def _consistency(lambda_max: float, n: int) -> tuple[float, float]:
     return ci, ci / RANDOM_INDEX[n]
 
 
+#: Weights closer than this are equal: identical judgments give weights that differ only by floating-point noise.
+RANK_TOLERANCE = 1e-9
+
+
+def _tied_ranks(weights: np.ndarray, tol: float = RANK_TOLERANCE) -> np.ndarray:
+    """Rank 1 = largest weight; weights within ``tol`` of each other share the best rank of their group.
+
+    >>> _tied_ranks(np.array([0.35091288743135, 0.350912887431356, 0.19, 0.11])).tolist()
+    [1, 1, 3, 4]
+    """
+    w = np.asarray(weights, dtype=float)
+    # Rank = 1 + the number of weights larger by more than the tolerance ("min" ranking of near-ties).
+    return 1 + (w[None, :] > w[:, None] + tol).sum(axis=1)
+
+
 @dataclass(frozen=True, eq=False)
 class AHPResult(ResultMixin):
     """Priority weights from a pairwise comparison matrix and its consistency.
@@ -230,8 +245,7 @@ class AHPResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: its weight and its rank (1 = most important)."""
-        frame = pd.DataFrame({"weight": self.weights,
-                              "rank": self.weights.rank(ascending=False, method="min").astype(int)})
+        frame = pd.DataFrame({"weight": self.weights, "rank": _tied_ranks(self.weights.to_numpy())})
         frame.index.name = "item"
         return frame
 
