@@ -542,6 +542,10 @@ def test_ahp_equal_weights_share_a_rank():
     assert abs(res.weights["financial"] - res.weights["customer"]) < 1e-9
     ranks = res.to_frame()["rank"]
     assert ranks.to_dict() == {"financial": 1, "customer": 1, "internal_process": 3, "learning_growth": 4}
+    # The chart keeps tied items in input order (financial on top), not in the order of the noise.
+    ax = res.plot()
+    assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["Customer 客户", "Financial 财务"]
+    plt.close("all")
     # Weights further apart than 1e-9 still get their own ranks.
     close = weighting.ahp([[1, 1.0001, 3], [1 / 1.0001, 1, 3], [1 / 3, 1 / 3, 1]])
     assert close.to_frame()["rank"].tolist() == [1, 2, 3]

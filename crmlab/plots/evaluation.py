@@ -118,7 +118,10 @@ def spread_labels(y, gap: float, low: float | None = None, high: float | None = 
 def ahp_plot(result, ax=None):
     """Horizontal bars of AHP weights, largest on top, with the consistency ratio in the title."""
     ax = _axes(ax)
-    w = result.weights.sort_values()
+    raw = result.weights
+    # Largest on top; weights equal to 1e-9 (the same judgments) keep their input order instead of float noise's.
+    order = np.lexsort((-np.arange(len(raw)), np.round(raw.to_numpy(), 9)))
+    w = raw.iloc[order]
     labels = [_pretty(i) for i in w.index]
     colour = sns.color_palette("colorblind")[0]
     ax.barh(labels, w.to_numpy(), color=colour)
