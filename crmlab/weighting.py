@@ -769,6 +769,13 @@ def delphi(rounds, cv_threshold: float = 0.25, item: str = "indicator") -> Delph
     items near the top of the ranking (their mean rank is small), so a panel can
     agree strongly overall (high W) while still ordering its top items differently.
 
+    The chi-square test of each round (``concordance["p_value"]``) assumes the
+    experts rank independently. That holds in round 1 only: from round 2 on each
+    expert has seen the panel's mean ranks, so the rankings are dependent and part
+    of the agreement is made by the feedback. Read later rounds' W as a
+    description of how alike the rankings have become, not their p-values as
+    further evidence of agreement.
+
     Parameters
     ----------
     rounds : list, mapping or long DataFrame
