@@ -132,10 +132,10 @@ register(Exercise(
     prompt=("Four experts rank five CRM indicators A–E (1 = most important, no ties): expert 1: A 1, B 2, C 3, "
             "D 4, E 5; expert 2: A 2, B 1, C 3, D 5, E 4; expert 3: A 1, B 3, C 2, D 4, E 5; expert 4: A 3, B 1, "
             "C 2, D 5, E 4. Compute Kendall's coefficient of concordance W by hand (rank sums, S, then W). Give W "
-            "as a number between 0 and 1 to 3 decimals."),
+            "as a coefficient between 0 and 1 to 3 decimals."),
     kind="number",
     answer=_kendall_w,
-    unit="coefficient (0 to 1)",
+    unit="coefficient",
     decimals=3,
     steps=3,
     mistakes=(
