@@ -343,7 +343,8 @@ def pyramid_plot(pyr, ax=None):
     ax.set_xlim(-half - 0.62, half + 0.9)
     ax.set_ylim(-0.02, height + 0.02)
     ax.axis("off")
-    ax.set_title(f"Performance pyramid (Cross & Lynch): vision at {percent_label(pyr.score, thresholds=pyr.thresholds)} of target, {pyr.status}",
+    vision = percent_label(pyr.score, thresholds=pyr.thresholds)
+    ax.set_title(f"Performance pyramid (Cross & Lynch): vision at {vision} of target, {pyr.status}",
                  fontfamily=fam)
     return ax
 
@@ -389,7 +390,8 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
         ax.set_xlabel("achievement (actual vs target, capped at %.0f%%)" % (card.cap * 100))
         handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
-        ax.set_title(f"Balanced scorecard: total {percent_label(card.total, thresholds=card.thresholds)} of target ({card.status})", pad=26,
+        total = percent_label(card.total, thresholds=card.thresholds)
+        ax.set_title(f"Balanced scorecard: total {total} of target ({card.status})", pad=26,
                      fontfamily=_families())
         ax.grid(axis="y", visible=False)
         ax.set_ylim(-0.6, len(m) - 0.4)
@@ -401,12 +403,14 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
         if by == "perspective":
             ax.bar(x, p["achievement"].to_numpy(), color=[colours[s] for s in p["status"]], width=0.6)
             for xx, v, w, st in zip(x, p["achievement"].to_numpy(), p["weight"].to_numpy(), p["status"]):
-                ax.text(xx, v - 0.03, f"{percent_label(v, thresholds=card.thresholds)}\nweight {w:.2f}", ha="center", va="top", fontsize=9.5,
+                shown = percent_label(v, thresholds=card.thresholds)
+                ax.text(xx, v - 0.03, f"{shown}\nweight {w:.2f}", ha="center", va="top", fontsize=9.5,
                         color="black" if st == "at risk" else "white")
             ax.axhline(1.0, color="#333333", lw=1, ls="--")
             ax.set_ylim(0, max(1.3, p["achievement"].max() + 0.25))
             ax.set_ylabel("achievement (weighted mean of measures)")
-            ax.set_title(f"Achievement by perspective: total {percent_label(card.total, thresholds=card.thresholds)} ({card.status})",
+            total = percent_label(card.total, thresholds=card.thresholds)
+            ax.set_title(f"Achievement by perspective: total {total} ({card.status})",
                          fontfamily=_families())
             handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
             ax.legend(handles=handles, loc="upper right", ncols=3, frameon=False, fontsize=9)
