@@ -326,8 +326,8 @@ register(Exercise(
     model_answer=(
         "**On the slide:** \"CRM system: score 84.3 on the raters' grade scale (poor 50 … excellent 95), "
         "between fair (70) and good (85), nearer good; 92.4 % of target on the scorecard, at risk; learning & "
-        "growth off track (78.7 % of target: training hours and system usage).\" Not \"excellent\": only 43 % of the membership is in excellent, the "
-        "validity index of the maximum-membership principle is 0.38 (low), and the score falls below the 85 "
+        "growth off track (78.7 % of target: training hours and system usage).\" Not \"excellent\": only 43 % "
+        "of the membership is in excellent, the validity index of the maximum-membership principle is 0.38 (low), and the score falls below the 85 "
         "assigned to good.\n\n"
         "**Ask the team to:** (1) report the weighted-average score with the membership vector, and a grade only "
         "when the largest membership is at least 0.5 and agrees with the score; (2) give raters the scorecard "
