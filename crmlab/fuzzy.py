@@ -19,7 +19,26 @@ indicators' membership rows into one evaluation vector B = A ∘ R.
   ============== ========== =====================================================
 
 * :func:`evaluate_levels` — indicator → perspective → whole system: each
-  perspective's normalised vector becomes a row of the top-level membership matrix.
+  perspective's normalised vector becomes a row of the top-level membership matrix;
+* :func:`max_membership_validity` — how far the maximum-membership principle can be trusted.
+
+Reading B. The maximum-membership principle (最大隶属原则) names the grade with
+the largest b_j. It throws the rest of B away, and it misleads when the vector is
+flat or split: with 0.43 "excellent" and 0.31 "good" most of the membership
+(0.57) is *not* in "excellent". Every :class:`FuzzyResult` therefore reports
+
+* ``validity`` — the validity index α = (n β − 1) / (2 γ (n − 1)) of the
+  maximum-membership principle, β the largest and γ the second largest
+  normalised membership, n the number of grades (谢季坚, 刘承平《模糊数学方法及其应用》,
+  华中科技大学出版社, section on the validity of the maximum-membership principle,
+  最大隶属原则的有效性). α ≥ 1: very effective; 0.5 ≤ α < 1: fairly effective;
+  0 < α < 0.5: of low effectiveness; α = 0 (B uniform): invalid; α = ∞ when
+  γ = 0 (a single grade);
+* ``score_grade`` — with grade scores, the grade whose score is nearest the
+  weighted-average score (the weighted-average principle, 加权平均原则);
+* ``reliable`` and ``caveats`` — whether the grade by maximum membership can be
+  reported as it is: its membership is at least 0.5, α ≥ 0.5, and it agrees with
+  ``score_grade``. When not, report the score (and its nearest grade) instead.
 
 Inputs may be lists, arrays, Series or DataFrames. Weights must sum to 1 and
 memberships lie in [0, 1].
@@ -31,6 +50,8 @@ Examples
 >>> r = evaluate([0.5, 0.3, 0.2], R, grade_scores=[95, 85, 70, 50])
 >>> r.vector.round(4).tolist(), r.grade, round(r.score, 2)
 ([0.47, 0.27, 0.21, 0.05], 'excellent', 84.8)
+>>> round(r.validity, 4), r.score_grade, r.reliable
+(0.5432, 'good', False)
 """
 
 from __future__ import annotations
@@ -52,7 +73,15 @@ __all__ = [
     "FuzzyResult",
     "evaluate_levels",
     "LevelsResult",
+    "max_membership_validity",
+    "validity_level",
+    "VALIDITY_LEVELS",
 ]
+
+#: Lower bounds of the validity index α of the maximum-membership principle and what they mean.
+VALIDITY_LEVELS = {"very effective": 1.0, "fairly effective": 0.5, "low effectiveness": 0.0}
+#: Smallest membership of the winning grade for the principle to be read as a majority verdict.
+_MAJORITY = 0.5
 
 #: Composition operators: name → notation.
 OPERATORS = {
@@ -195,6 +224,61 @@ def _compose(a: np.ndarray, r: np.ndarray, operator: str) -> np.ndarray:
     return np.minimum(1.0, low.sum(axis=0))
 
 
+def max_membership_validity(memberships) -> float:
+    """Validity index α of the maximum-membership principle for an evaluation vector B.
+
+    α = (n β − 1) / (2 γ (n − 1)), with B normalised to sum 1, β its largest and
+    γ its second-largest membership and n the number of grades (谢季坚, 刘承平
+    《模糊数学方法及其应用》, 最大隶属原则的有效性). α = 0 when B is uniform (the
+    principle picks a grade at random), α = ∞ when only one grade has membership.
+    Read α ≥ 1 as very effective, 0.5 ≤ α < 1 as fairly effective, α < 0.5 as of low
+    effectiveness (:data:`VALIDITY_LEVELS`).
+
+    Parameters
+    ----------
+    memberships : array-like
+        B: memberships b_j ≥ 0 of at least two grades, not all zero.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(max_membership_validity([0.4262, 0.3116, 0.2083, 0.0539]), 4)
+    0.377
+    >>> max_membership_validity([0.25, 0.25, 0.25, 0.25]), max_membership_validity([0, 1, 0])
+    (0.0, inf)
+    """
+    b = vector("memberships", memberships, nonnegative=True)
+    if b.size < 2:
+        raise fail("memberships", "memberships of at least 2 grades", f"{b.size}")
+    total = float(b.sum())
+    if total <= 0:
+        raise fail("memberships", "some membership above zero", "all zeros")
+    top, second = np.sort(b / total)[::-1][:2]
+    n = b.size
+    # A uniform B gives n β − 1 = 0 up to rounding: call it exactly 0.
+    numerator = n * top - 1.0
+    if numerator < 1e-12:
+        return 0.0
+    if second <= 0:
+        return float("inf")
+    return float(numerator / (2 * second * (n - 1)))
+
+
+def validity_level(alpha: float) -> str:
+    """Reading of the validity index α: "very effective", "fairly effective", "low effectiveness" or "invalid".
+
+    >>> validity_level(0.377), validity_level(1.2), validity_level(0.0)
+    ('low effectiveness', 'very effective', 'invalid')
+    """
+    alpha = float(alpha)
+    if not alpha > 0:
+        return "invalid"
+    return next(level for level, low in VALIDITY_LEVELS.items() if alpha >= low)
+
+
 @dataclass(frozen=True, eq=False)
 class FuzzyResult(ResultMixin):
     """A fuzzy comprehensive evaluation B = A ∘ R.
@@ -207,9 +291,11 @@ class FuzzyResult(ResultMixin):
         B divided by its sum (sums to 1).
     grade : object
         The grade with the largest membership (maximum-membership principle,
-        最大隶属度原则); the first such grade on a tie.
+        最大隶属度原则); the first such grade on a tie. Check :attr:`reliable`
+        before reporting it.
     score : float or None
-        normalized · grade_scores, when grade scores were given.
+        normalized · grade_scores, when grade scores were given (the
+        weighted-average principle).
     operator : str
     weights : Series
         The weights used, by indicator.
@@ -230,10 +316,51 @@ class FuzzyResult(ResultMixin):
 
     __repr__ = table_repr
 
+    @property
+    def validity(self) -> float:
+        """Validity index α of the maximum-membership principle (see :func:`max_membership_validity`)."""
+        return max_membership_validity(self.normalized.to_numpy())
+
+    @property
+    def validity_level(self) -> str:
+        """"very effective" (α ≥ 1), "fairly effective" (α ≥ 0.5), "low effectiveness" or "invalid" (α = 0)."""
+        return validity_level(self.validity)
+
+    @property
+    def score_grade(self):
+        """The grade whose score is nearest the weighted-average score (None without grade scores)."""
+        if self.score is None:
+            return None
+        return self.grade_scores.index[int(np.argmin(np.abs(self.grade_scores.to_numpy() - self.score)))]
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """Why the grade by maximum membership should not be reported alone (empty when it can)."""
+        out = []
+        top = float(self.normalized[self.grade])
+        if top < _MAJORITY:
+            out.append(f"the largest membership ({self.grade}, {top:.3f}) is below 0.5: "
+                       f"{1 - top:.3f} of the membership is in other grades")
+        if self.validity < VALIDITY_LEVELS["fairly effective"]:
+            out.append(f"validity α = {self.validity:.3f} < 0.5 ({self.validity_level})")
+        if self.score_grade is not None and self.score_grade != self.grade:
+            out.append(f"the score {self.score:.2f} is nearest the grade {self.score_grade!r} "
+                       f"({self.grade_scores[self.score_grade]:g}), not {self.grade!r}")
+        return tuple(out)
+
+    @property
+    def reliable(self) -> bool:
+        """True when the maximum-membership grade can be reported: membership ≥ 0.5, α ≥ 0.5, and it agrees
+        with the score's nearest grade. When False, report the score (and :attr:`score_grade`) instead."""
+        return not self.caveats
+
     def _headline(self) -> dict:
         out = {"operator": f"{self.operator} {OPERATORS[self.operator]}", "grade": self.grade}
         if self.score is not None:
             out["score"] = self.score
+            out["score's nearest grade"] = self.score_grade
+        out["validity α"] = self.validity
+        out["max-membership grade reliable"] = self.reliable
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -352,6 +479,11 @@ class LevelsResult(ResultMixin):
         """The overall score (None without grade scores)."""
         return self.overall.score
 
+    @property
+    def reliable(self) -> bool:
+        """Whether the overall grade by maximum membership can be reported (see :attr:`FuzzyResult.reliable`)."""
+        return self.overall.reliable
+
     def _headline(self) -> dict:
         return self.overall._headline()
 
@@ -364,6 +496,9 @@ class LevelsResult(ResultMixin):
         rows["grade"] = [r.grade for r in results]
         if self.overall.score is not None:
             rows["score"] = [r.score for r in results]
+            rows["score grade"] = [r.score_grade for r in results]
+        rows["validity"] = [r.validity for r in results]
+        rows["reliable"] = [r.reliable for r in results]
         rows.index.name = self.groups.index.name
         return rows
 

@@ -18,7 +18,12 @@ Conventions
   weights; its achievement is the weighted mean of its measures' achievements.
 * The **total** score = Σ weight × achievement (1.0 = every target exactly met).
 * **Status** of a score: "on track" if ≥ 0.95, "at risk" if ≥ 0.85, else
-  "off track" (:data:`STATUS_THRESHOLDS`; the pyramid uses the same rule).
+  "off track" (:data:`STATUS_THRESHOLDS`; the pyramid uses the same rule). The
+  rule applies to the exact score; figures and widgets print scores with
+  :func:`percent_label`, which *truncates* to one decimal (0.8453 → "84.5%",
+  never "85%"), so a printed figure never reaches a threshold its status has not:
+  rounding to whole percents showed "85%" for both an off-track 0.8453 and an
+  at-risk 0.8511.
 
 Examples
 --------
@@ -55,6 +60,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "achievement",
     "status",
+    "percent_label",
     "from_frame",
     "read",
     "Scorecard",
@@ -179,6 +185,41 @@ def status(score, thresholds: Mapping | None = None):
     labels = np.where(values >= on, "on track", np.where(values >= risk, "at risk", "off track"))
     labels = np.where(np.isnan(values), "no data", labels)
     return str(labels) if labels.ndim == 0 else labels.tolist()
+
+
+def percent_label(score, decimals: int = 1, thresholds: Mapping | None = None) -> str:
+    """A score as a percentage of target for display, never rounded up onto a status threshold.
+
+    Statuses compare the exact score with the thresholds (95 % and 85 % by
+    default). Rounding can print a score that misses a threshold as the threshold
+    itself: 0.8453 (off track) printed "85%", like the at-risk 0.8511. So the
+    score is rounded to ``decimals`` as usual, except when rounding would carry it
+    up to or past a threshold it has not reached; then it is truncated instead
+    (0.84996 → "84.9%"). The printed figure and the status always agree.
+
+    Parameters
+    ----------
+    score : float
+    decimals : int
+        Decimals of the percentage (1: "84.5%").
+    thresholds : mapping, optional
+        Status thresholds (default :data:`STATUS_THRESHOLDS`).
+
+    Examples
+    --------
+    >>> percent_label(0.8453), percent_label(0.8511), percent_label(0.92382), percent_label(0.84996)
+    ('84.5%', '85.1%', '92.4%', '84.9%')
+    >>> percent_label(0.85), percent_label(0.94999), percent_label(float("nan"))
+    ('85.0%', '94.9%', 'no data')
+    """
+    value = float(score)
+    if np.isnan(value):
+        return "no data"
+    step = 10 ** (int(decimals) + 2)
+    shown = round(value * step) / step
+    if status(shown, thresholds) != status(value, thresholds):
+        shown = np.floor(value * step) / step
+    return f"{shown:.{int(decimals)}%}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -190,6 +190,21 @@ def _consistency(lambda_max: float, n: int) -> tuple[float, float]:
     return ci, ci / RANDOM_INDEX[n]
 
 
+#: Weights closer than this are equal: identical judgments give weights that differ only by floating-point noise.
+RANK_TOLERANCE = 1e-9
+
+
+def _tied_ranks(weights: np.ndarray, tol: float = RANK_TOLERANCE) -> np.ndarray:
+    """Rank 1 = largest weight; weights within ``tol`` of each other share the best rank of their group.
+
+    >>> _tied_ranks(np.array([0.35091288743135, 0.350912887431356, 0.19, 0.11])).tolist()
+    [1, 1, 3, 4]
+    """
+    w = np.asarray(weights, dtype=float)
+    # Rank = 1 + the number of weights larger by more than the tolerance ("min" ranking of near-ties).
+    return 1 + (w[None, :] > w[:, None] + tol).sum(axis=1)
+
+
 @dataclass(frozen=True, eq=False)
 class AHPResult(ResultMixin):
     """Priority weights from a pairwise comparison matrix and its consistency.
@@ -230,8 +245,7 @@ class AHPResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: its weight and its rank (1 = most important)."""
-        frame = pd.DataFrame({"weight": self.weights,
-                              "rank": self.weights.rank(ascending=False, method="min").astype(int)})
+        frame = pd.DataFrame({"weight": self.weights, "rank": _tied_ranks(self.weights.to_numpy())})
         frame.index.name = "item"
         return frame
 
@@ -754,6 +768,13 @@ def delphi(rounds, cv_threshold: float = 0.25, item: str = "indicator") -> Delph
     should rise across rounds and be significant. The CV of *ranks* is larger for
     items near the top of the ranking (their mean rank is small), so a panel can
     agree strongly overall (high W) while still ordering its top items differently.
+
+    The chi-square test of each round (``concordance["p_value"]``) assumes the
+    experts rank independently. That holds in round 1 only: from round 2 on each
+    expert has seen the panel's mean ranks, so the rankings are dependent and part
+    of the agreement is made by the feedback. Read later rounds' W as a
+    description of how alike the rankings have become, not their p-values as
+    further evidence of agreement.
 
     Parameters
     ----------

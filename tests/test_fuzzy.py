@@ -215,7 +215,8 @@ def test_two_levels_by_hand():
     frame = res.to_frame()
     assert list(frame.index) == ["customer", "process", "overall"]
     assert frame.index.name == "perspective"
-    assert list(frame.columns) == ["weight", "good", "fair", "poor", "grade", "score"]
+    assert list(frame.columns) == ["weight", "good", "fair", "poor", "grade", "score", "score grade", "validity",
+                                   "reliable"]
     assert frame.loc["overall", "weight"] == 1.0
     assert res.indicator_weights.loc[("customer", "retention")] == 0.5
 
@@ -295,3 +296,65 @@ def test_levels_other_errors():
 
 def test_module_is_light():
     assert not hasattr(fuzzy, "plt")
+
+
+# ---------------------------------------------------------------------------
+# When the maximum-membership principle can be trusted (issue 13)
+# ---------------------------------------------------------------------------
+
+
+def test_validity_index_by_hand():
+    # α = (nβ − 1) / (2γ(n − 1)): β largest, γ second-largest normalised membership, n grades.
+    b = [0.4262, 0.3116, 0.2083, 0.0539]
+    assert fuzzy.max_membership_validity(b) == pytest.approx((4 * 0.4262 - 1) / (2 * 0.3116 * 3))
+    # Unnormalised input is normalised first.
+    assert fuzzy.max_membership_validity([2 * x for x in b]) == pytest.approx(fuzzy.max_membership_validity(b))
+    assert fuzzy.max_membership_validity([0.25] * 4) == 0.0
+    assert fuzzy.max_membership_validity([0.0, 1.0, 0.0]) == float("inf")
+    assert fuzzy.max_membership_validity([0.7, 0.1, 0.1, 0.1]) == pytest.approx((2.8 - 1) / (2 * 0.1 * 3))
+    assert [fuzzy.validity_level(a) for a in (3.0, 1.0, 0.7, 0.5, 0.3, 0.0)] == [
+        "very effective", "very effective", "fairly effective", "fairly effective", "low effectiveness", "invalid"]
+    with pytest.raises(ValueError, match="memberships must be non-negative"):
+        fuzzy.max_membership_validity([0.5, -0.1])
+    with pytest.raises(ValueError, match="memberships"):
+        fuzzy.max_membership_validity([0.0, 0.0])
+
+
+def test_chapter_03_overall_grade_is_flagged_unreliable():
+    # 0.426 "excellent" is not a majority; the score 84.25 is nearer "good" (85) than "excellent" (95).
+    from crmlab import weighting
+
+    membership = membership_from_votes(datasets.load("scorecard_votes"))
+    weights = weighting.delphi(datasets.load("expert_rankings")).final_weights
+    res = evaluate_levels(membership, weights.reindex(membership.index.get_level_values("indicator")).to_numpy(),
+                          grade_scores={"excellent": 95, "good": 85, "fair": 70, "poor": 50})
+    overall = res.overall
+    assert overall.grade == "excellent" and overall.score == pytest.approx(84.2508, abs=1e-4)
+    assert overall.score_grade == "good"
+    assert overall.validity == pytest.approx(0.3771, abs=1e-4)
+    assert not overall.reliable and not res.reliable
+    assert len(overall.caveats) == 3
+    assert "below 0.5" in overall.caveats[0] and "'good'" in overall.caveats[2]
+    assert not res.group_results["financial"].reliable
+    assert "max-membership grade reliable = False" in repr(res)
+    assert res.to_frame().loc["overall", "score grade"] == "good"
+
+
+def test_clear_majority_is_reliable():
+    r = evaluate([0.5, 0.5], [[0.8, 0.2, 0.0], [0.6, 0.3, 0.1]], grade_scores=[90, 70, 50])
+    assert r.grade == r.normalized.index[0]
+    assert r.normalized.iloc[0] == pytest.approx(0.7)
+    assert r.validity == pytest.approx((3 * 0.7 - 1) / (2 * 0.25 * 2))
+    assert r.score_grade == r.grade and r.reliable and r.caveats == ()
+    # Without grade scores only the membership tests apply.
+    assert evaluate([0.5, 0.5], [[0.8, 0.2, 0.0], [0.6, 0.3, 0.1]]).reliable
+
+
+def test_grade_colours_are_never_near_white():
+    from crmlab.plots.evaluation import _grade_colours
+
+    for n in range(2, 8):
+        colours = _grade_colours(n)
+        assert len(set(colours)) == n
+        for r, g, b in colours:
+            assert 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.75  # white is 1.0; RdYlBu's "good" was 0.94

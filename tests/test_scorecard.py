@@ -20,7 +20,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from crmlab import datasets, scorecard  # noqa: E402
-from crmlab.scorecard import PERSPECTIVES, achievement, from_frame, read, status  # noqa: E402
+from crmlab.scorecard import PERSPECTIVES, achievement, from_frame, percent_label, read, status  # noqa: E402
 from crmlab.widgets.scorecard import scorecard_weights, weights_view  # noqa: E402
 
 
@@ -267,7 +267,7 @@ def test_achievement_is_bounded(target, actual, direction, cap):
 
 def test_scorecard_plots(card):
     ax = card.plot()
-    assert "total 92.4%" in ax.get_title()
+    assert "total 92.4%" in ax.get_title()  # rounded as usual away from a threshold
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "Customer profit growth"
     ax = card.plot(by="perspective")
     assert [t.get_text() for t in ax.get_xticklabels()][0] == "Financial\n财务"
@@ -343,3 +343,41 @@ def test_lazy_widget_export():
 
     assert widgets.scorecard_weights is scorecard_weights
     assert scorecard.PERSPECTIVE_NAMES["customer"] == "Customer 客户"
+
+
+# ---------------------------------------------------------------------------
+# Printed figures agree with the status (issue 13: "85 %" meant two statuses)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, shown, expected_status", [
+    (0.8453, "84.5%", "off track"),   # productivity in chapter 02: rounded to whole percent it read "85%"
+    (0.8511, "85.1%", "at risk"),     # complaint resolution in chapter 03
+    (0.84996, "84.9%", "off track"),  # rounding to one decimal would print the threshold itself
+    (0.94987, "94.9%", "at risk"),    # service cost per customer, 180 / 189.5
+    (0.95, "95.0%", "on track"),
+    (0.92382, "92.4%", "at risk"),    # away from a threshold: ordinary rounding
+])
+def test_percent_label_never_crosses_a_threshold(value, shown, expected_status):
+    assert percent_label(value) == shown
+    assert status(value) == expected_status == status(float(shown.rstrip("%")) / 100)
+
+
+def test_percent_label_and_status_agree_everywhere():
+    values = np.linspace(0.80, 1.0, 20001)
+    printed = np.array([float(percent_label(v).rstrip("%")) / 100 for v in values])
+    assert status(values) == status(printed)
+    custom = {"on track": 0.9, "at risk": 0.75}
+    printed = np.array([float(percent_label(v, thresholds=custom).rstrip("%")) / 100 for v in values])
+    assert status(values, custom) == status(printed, custom)
+
+
+def test_scorecard_figure_labels_match_statuses(card):
+    ax = card.plot()
+    labels = [t.get_text() for t in ax.texts if t.get_text().endswith("%")]
+    measures = card.measures
+    assert len(labels) == len(measures)
+    for text, st in zip(labels, measures["status"]):
+        assert status(float(text.rstrip("%")) / 100) == st
+    assert "85.1%" in labels  # complaint resolution time, at risk
+    plt.close("all")

@@ -530,3 +530,34 @@ def test_module_is_light():
     assert "matplotlib.pyplot" not in weighting.__dict__
     assert "ipywidgets" not in {m.split(".")[0] for m in vars(weighting)}
     assert sys.modules["crmlab.weighting"] is weighting
+
+
+def test_ahp_equal_weights_share_a_rank():
+    # Chapter 03: financial and customer get identical judgments; their eigenvector weights differ only in the
+    # 15th digit (0.35091288743135 vs …556), which must not show as ranks 2 and 1.
+    judgments = {("financial", "customer"): 1, ("financial", "internal_process"): 2,
+                 ("financial", "learning_growth"): 3, ("customer", "internal_process"): 2,
+                 ("customer", "learning_growth"): 3, ("internal_process", "learning_growth"): 2}
+    res = weighting.ahp(weighting.pairwise_matrix(judgments))
+    assert abs(res.weights["financial"] - res.weights["customer"]) < 1e-9
+    ranks = res.to_frame()["rank"]
+    assert ranks.to_dict() == {"financial": 1, "customer": 1, "internal_process": 3, "learning_growth": 4}
+    # The chart keeps tied items in input order (financial on top), not in the order of the noise.
+    ax = res.plot()
+    assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["Customer 客户", "Financial 财务"]
+    plt.close("all")
+    # Weights further apart than 1e-9 still get their own ranks.
+    close = weighting.ahp([[1, 1.0001, 3], [1 / 1.0001, 1, 3], [1 / 3, 1 / 3, 1]])
+    assert close.to_frame()["rank"].tolist() == [1, 2, 3]
+
+
+def test_delphi_plot_one_look_per_item_and_an_honest_title():
+    res = weighting.delphi(datasets.load("expert_rankings"))
+    ax = res.plot()
+    lines = ax.get_lines()
+    assert len(lines) == 12
+    looks = {(matplotlib.colors.to_hex(line.get_color()), line.get_marker()) for line in lines}
+    colours = {matplotlib.colors.to_hex(line.get_color()) for line in lines}
+    assert len(looks) == 12 and len(colours) == 12  # no colour reused
+    assert f"{len(res.disputed)} of 12 items" in ax.get_title() and "round 3" in ax.get_title()
+    plt.close("all")

@@ -14,6 +14,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch, Polygon
 
+from crmlab.scorecard import percent_label
+
 __all__ = [
     "ahp_plot",
     "delphi_plot",
@@ -116,7 +118,10 @@ def spread_labels(y, gap: float, low: float | None = None, high: float | None = 
 def ahp_plot(result, ax=None):
     """Horizontal bars of AHP weights, largest on top, with the consistency ratio in the title."""
     ax = _axes(ax)
-    w = result.weights.sort_values()
+    raw = result.weights
+    # Largest on top; weights equal to 1e-9 (the same judgments) keep their input order instead of float noise's.
+    order = np.lexsort((-np.arange(len(raw)), np.round(raw.to_numpy(), 9)))
+    w = raw.iloc[order]
     labels = [_pretty(i) for i in w.index]
     colour = sns.color_palette("colorblind")[0]
     ax.barh(labels, w.to_numpy(), color=colour)
@@ -131,32 +136,46 @@ def ahp_plot(result, ax=None):
     return ax
 
 
+#: Twelve colours a reader can tell apart (seaborn's colour-blind palette plus black and purple), one per line.
+_LINE_COLOURS = [*sns.color_palette("colorblind", 10), (0.0, 0.0, 0.0), (0.42, 0.24, 0.60)]
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
+
+
+def _line_styles(n: int) -> list[tuple]:
+    """(colour, marker, line style) for n lines: a distinct colour *and* marker each up to 12 lines;
+    past that the line style changes too, so no two lines look alike."""
+    k = len(_LINE_COLOURS)
+    return [(_LINE_COLOURS[i % k], _MARKERS[i % len(_MARKERS)], ["-", "--", ":", "-."][(i // k) % 4])
+            for i in range(n)]
+
+
 def delphi_plot(result, ax=None):
     """Each item's rank-sum weight across Delphi rounds; Kendall's W of each round under the axis."""
     ax = _axes(ax, figsize=(8.5, 6))
     weights = result.weights
     rounds = np.arange(len(weights))
     items = list(weights.columns)
-    palette = sns.color_palette("colorblind", 10)
-    styles = ["-", "--", ":"]
-    for k, item in enumerate(items):
-        ax.plot(rounds, weights[item].to_numpy(), marker="o", lw=1.8, ms=4,
-                color=palette[k % 10], ls=styles[(k // 10) % 3])
+    styles = _line_styles(len(items))
+    for item, (colour, marker, ls) in zip(items, styles):
+        ax.plot(rounds, weights[item].to_numpy(), marker=marker, lw=1.8, ms=5, color=colour, ls=ls)
     last = weights.iloc[-1].to_numpy()
     span = float(weights.to_numpy().max() - weights.to_numpy().min()) or 1.0
     ys = spread_labels(last, gap=span * 0.045)
     x_text = rounds[-1] + 0.12
-    for k, item in enumerate(items):
+    for k, (item, (colour, _, _)) in enumerate(zip(items, styles)):
         ax.annotate(_pretty(item), xy=(rounds[-1], last[k]), xytext=(x_text, ys[k]), va="center", fontsize=9,
-                    color=_darker(palette[k % 10]), fontfamily=_families(),
-                    arrowprops=dict(arrowstyle="-", color=palette[k % 10], lw=0.6, shrinkA=0, shrinkB=2))
+                    color=_darker(colour), fontfamily=_families(),
+                    arrowprops=dict(arrowstyle="-", color=colour, lw=0.6, shrinkA=0, shrinkB=2))
     conc = result.concordance
     ax.set_xticks(rounds, [f"round {r}\nW = {w:.2f}" for r, w in zip(weights.index, conc["W"])])
     ax.set_xlim(-0.15, rounds[-1] + 0.9)
     ax.set_ylabel("rank-sum weight")
     ax.set_xlabel("")
-    verdict = "converged" if result.converged else f"{len(result.disputed)} item(s) with CV > {result.cv_threshold:g}"
-    ax.set_title(f"Delphi rounds: weights and Kendall's W ({verdict})", fontfamily=_families())
+    last_round = weights.index[-1]
+    verdict = (f"all {len(items)} items converged" if result.converged else
+               f"{len(result.disputed)} of {len(items)} items still with CV > {result.cv_threshold:g} "
+               f"in round {last_round}")
+    ax.set_title(f"Delphi rounds: weights and Kendall's W\n({verdict})", fontfamily=_families())
     ax.grid(axis="x", visible=False)
     return ax
 
@@ -167,8 +186,18 @@ def delphi_plot(result, ax=None):
 
 
 def _grade_colours(n: int) -> list:
-    # Best grade blue, worst red; RdYlBu is readable for colour-blind viewers.
-    return list(sns.color_palette("RdYlBu", n))[::-1]
+    """Best grade dark blue … worst dark red, from the colour-blind-safe RdBu map without its pale middle
+    (RdYlBu's light shades made "good" nearly white on the white background); a middle grade is grey."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["RdBu"]
+    half = n // 2
+    blues = np.linspace(0.95, 0.75, half) if half > 1 else np.array([0.9] * half)
+    reds = np.linspace(0.25, 0.05, half) if half > 1 else np.array([0.1] * half)
+    colours = [tuple(cmap(float(p))[:3]) for p in blues]
+    if n % 2:
+        colours.append((0.6, 0.6, 0.6))
+    return colours + [tuple(cmap(float(p))[:3]) for p in reds]
 
 
 def fuzzy_plot(result, ax=None):
@@ -186,9 +215,12 @@ def fuzzy_plot(result, ax=None):
     ax.set_ylim(0, max(values.max() * 1.2, 0.1))
     ax.set_ylabel("membership (normalised)")
     ax.set_xlabel("grade")
-    score = f", score {result.score:.1f}" if result.score is not None else ""
-    ax.set_title(f"Fuzzy evaluation {OPERATORS[result.operator]}: grade '{_pretty(result.grade)}'{score}",
-                 fontfamily=_families())
+    verdict = "reliable" if result.reliable else "unreliable"
+    line1 = (f"Fuzzy evaluation {OPERATORS[result.operator]}: largest membership '{_pretty(result.grade)}' "
+             f"(α = {result.validity:.2f}, {verdict})")
+    line2 = (f"\nweighted-average score {result.score:.1f}, nearest grade '{_pretty(result.score_grade)}'"
+             if result.score is not None else "")
+    ax.set_title(line1 + line2, fontfamily=_families(), fontsize=11)
     _cjk_ticks(ax)
     return ax
 
@@ -213,13 +245,17 @@ def levels_plot(result, ax=None):
         left += values
     results = [*result.group_results.values(), result.overall]
     for yy, r in zip(y, results):
-        text = f"{_pretty(r.grade)}" + (f" · {r.score:.1f}" if r.score is not None else "")
-        ax.text(1.02, yy, text, va="center", fontsize=9.5)
+        # The score first when there is one: the largest membership alone is often not a majority.
+        first = f"score {r.score:.1f} ≈ {_pretty(r.score_grade)}" if r.score is not None else _pretty(r.grade)
+        second = f"max: {_pretty(r.grade)}, α = {r.validity:.2f}" + ("" if r.reliable else " ✗")
+        ax.text(1.02, yy, f"{first}\n{second}", va="center", fontsize=8.5, linespacing=1.3)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 1.0)
     ax.set_xlabel("share of membership")
     ax.legend(ncols=frame.shape[1], loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=9.5)
-    ax.set_title("Multi-level fuzzy evaluation: grade · score per perspective", pad=28, fontfamily=_families())
+    ax.set_title("Multi-level fuzzy evaluation: score per perspective; max-membership grade, validity α\n"
+                 "(✗ = not reliable: largest membership < 0.5, α < 0.5 or disagrees with the score)",
+                 pad=28, fontfamily=_families(), fontsize=10.5)
     ax.grid(axis="y", visible=False)
     ax.axhline((y[-1] + y[-2]) / 2, color="#444444", lw=0.8)
     _cjk_ticks(ax)
@@ -287,7 +323,7 @@ def pyramid_plot(pyr, ax=None):
             ax.plot([x0, x1], [y0, y1], color="#777777", lw=1.1, zorder=2)
     for name, (x, y) in pos.items():
         row = nodes.loc[name]
-        score = "no data" if pd.isna(row["score"]) else f"{row['score']:.0%}"
+        score = percent_label(row["score"], thresholds=pyr.thresholds)
         zh = NODE_NAMES.get(name)
         label = _wrap(name.capitalize(), 13) + (f"\n{zh}" if zh else "") + f"\n{score}"
         colour = colours.get(row["status"], _NO_DATA)
@@ -307,7 +343,8 @@ def pyramid_plot(pyr, ax=None):
     ax.set_xlim(-half - 0.62, half + 0.9)
     ax.set_ylim(-0.02, height + 0.02)
     ax.axis("off")
-    ax.set_title(f"Performance pyramid (Cross & Lynch): vision at {pyr.score:.0%} of target, {pyr.status}",
+    vision = percent_label(pyr.score, thresholds=pyr.thresholds)
+    ax.set_title(f"Performance pyramid (Cross & Lynch): vision at {vision} of target, {pyr.status}",
                  fontfamily=fam)
     return ax
 
@@ -335,7 +372,7 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
         y = np.arange(len(m))[::-1]
         ax.barh(y, m["achievement"].to_numpy(), color=[colours[s] for s in m["status"]], height=0.7)
         for yy, v in zip(y, m["achievement"].to_numpy()):
-            ax.text(v + 0.01, yy, f"{v:.0%}", va="center", fontsize=9)
+            ax.text(v + 0.01, yy, percent_label(v, thresholds=card.thresholds), va="center", fontsize=9)
         ax.set_yticks(y, [str(s) for s in m["measure"]])
         ax.axvline(1.0, color="#333333", lw=1, ls="--")
         ax.set_xlim(0, card.cap + 0.5)
@@ -353,7 +390,8 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
         ax.set_xlabel("achievement (actual vs target, capped at %.0f%%)" % (card.cap * 100))
         handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
-        ax.set_title(f"Balanced scorecard: total {card.total:.1%} of target ({card.status})", pad=26,
+        total = percent_label(card.total, thresholds=card.thresholds)
+        ax.set_title(f"Balanced scorecard: total {total} of target ({card.status})", pad=26,
                      fontfamily=_families())
         ax.grid(axis="y", visible=False)
         ax.set_ylim(-0.6, len(m) - 0.4)
@@ -365,12 +403,14 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
         if by == "perspective":
             ax.bar(x, p["achievement"].to_numpy(), color=[colours[s] for s in p["status"]], width=0.6)
             for xx, v, w, st in zip(x, p["achievement"].to_numpy(), p["weight"].to_numpy(), p["status"]):
-                ax.text(xx, v - 0.03, f"{v:.0%}\nweight {w:.2f}", ha="center", va="top", fontsize=9.5,
+                shown = percent_label(v, thresholds=card.thresholds)
+                ax.text(xx, v - 0.03, f"{shown}\nweight {w:.2f}", ha="center", va="top", fontsize=9.5,
                         color="black" if st == "at risk" else "white")
             ax.axhline(1.0, color="#333333", lw=1, ls="--")
             ax.set_ylim(0, max(1.3, p["achievement"].max() + 0.25))
             ax.set_ylabel("achievement (weighted mean of measures)")
-            ax.set_title(f"Achievement by perspective: total {card.total:.1%} ({card.status})",
+            total = percent_label(card.total, thresholds=card.thresholds)
+            ax.set_title(f"Achievement by perspective: total {total} ({card.status})",
                          fontfamily=_families())
             handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
             ax.legend(handles=handles, loc="upper right", ncols=3, frameon=False, fontsize=9)

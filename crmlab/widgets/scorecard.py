@@ -92,7 +92,8 @@ def weights_view(card: _scorecard.Scorecard | None = None, weights=None) -> Weig
         return WeightsView(False, str(exc) or type(exc).__name__)
     shown = new.perspective_weights
     weakest = new.by_perspective()["contribution"].sub(shown).idxmin()
-    message = (f"Total score {new.total:.1%} of target ({new.status}). "
+    printed = _scorecard.percent_label(new.total, thresholds=new.thresholds)
+    message = (f"Total score {printed} of target ({new.status}). "
                f"The largest shortfall is in {_scorecard.PERSPECTIVE_NAMES[weakest].rsplit(' ', 1)[0].lower()}.")
     return WeightsView(True, message, shown, new)
 
