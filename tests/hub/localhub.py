@@ -28,6 +28,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -131,7 +132,11 @@ c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = {timeout}
 c.Spawner.http_timeout = {timeout}
+# Kernels talk to their server over Unix sockets in a short per-student runtime folder: with TCP, many
+# kernels starting at once on one machine race for the ports jupyter_client picks (on a cluster each
+# student's pod has its own ports, so this is a local-test concern only).
 c.Spawner.environment = {environment!r}
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = lambda spawner: "{runtime}/" + spawner.user.name
 c.JupyterHub.services = [{{"name": "harness", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "harness", "services": ["harness"],
                              "scopes": ["admin:users", "admin:servers", "read:users"]}}]
@@ -172,13 +177,16 @@ class LocalHub:
             raise HubError(why_no_proxy())
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "home").mkdir(exist_ok=True)
+        # Unix socket paths are limited to 107 bytes: the runtime folder lives directly under /tmp.
+        self.runtime = tempfile.mkdtemp(prefix="crmlab-hub-")
         config = self.workdir / "jupyterhub_config.py"
         config.write_text(_CONFIG.format(
             ip=LOOPBACK, port=self.port, hub_port=self.hub_port, proxy_api_port=self.proxy_api_port,
             proxy=proxy, workdir=self.workdir, python=self.python, timeout=int(self.timeout),
             environment=self.environment, token=self.token,
             # CI runs as root; jupyter_server refuses root unless told (the hub itself does not mind).
-            args=["--allow-root"] if os.geteuid() == 0 else []))
+            runtime=self.runtime,
+            args=["--KernelManager.transport=ipc", *(["--allow-root"] if os.geteuid() == 0 else [])]))
         self.log_path = self.workdir / "jupyterhub.log"
         log = open(self.log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -186,7 +194,11 @@ class LocalHub:
                                      stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      env=env, start_new_session=True)
         log.close()
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:  # a hub that never came up is stopped too: `with` only exits what entered
+            self.stop()
+            raise
 
     def _wait_ready(self) -> None:
         import requests
@@ -248,6 +260,7 @@ class LocalHub:
             except psutil.NoSuchProcess:
                 pass
         psutil.wait_procs(alive, timeout=5)
+        shutil.rmtree(self.runtime, ignore_errors=True)
         self.proc = None
 
     def log_tail(self, lines: int = 40) -> str:

@@ -11,7 +11,7 @@ websocket only, as a browser would:
    the workbook from a git repository made from this checkout's committed HEAD;
 2. run a chapter top to bottom; every cell's outputs must equal those of the same notebook executed
    here by nbclient. ``CRMLAB_HUB_CHAPTER`` picks it: 02_performance_pyramid by default, one of the two
-   lightest chapters (2.2 CPU s; 05_tco_planning costs 5 and 07 6, benchmarks/bench_hub.py), so ten
+   lightest chapters (2-3 CPU s; 05_tco_planning costs 5 and 07 6, benchmarks/bench_hub.py), so ten
    students fit the test's budget on two cores; any chapter works (05 passes too);
 3. answer one of the chapter's exercises with ``crmlab.exercises.check``, right and wrong;
 4. move the TCO planner's users slider by sending the comm message the slider sends, and get a new
@@ -28,7 +28,7 @@ import html
 import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
@@ -41,6 +41,7 @@ N_STUDENTS = int(os.environ.get("CRMLAB_HUB_STUDENTS", "10"))
 CHAPTER = os.environ.get("CRMLAB_HUB_CHAPTER", "02_performance_pyramid")
 NOTEBOOK = f"notebooks/{CHAPTER}.ipynb"
 CELL_TIMEOUT = 120
+CLASS_TIMEOUT = 420  # the whole class, every student's steps; a healthy run on 2 cores takes 1-2 minutes
 NAMES = [f"student{i:02d}" for i in range(N_STUDENTS)]
 
 
@@ -103,11 +104,12 @@ def _one_student(hub, i, repo_url, exercise):
         elapsed, png, updates = kernel.move(ids["users"], _moved_users(i), ids["image"])
         seen_verdicts = [u["state"]["value"] for u in updates
                          if u["comm_id"] == ids["verdict"] and "value" in u.get("state", {})]
+        processes = hub.user_processes(name)  # while the chapter's kernel is still open
     finally:
         kernel.close()
     return {"name": name, "student": student, "seconds": seconds, "outputs": outputs, "answered": answered,
             "png_before": before, "png_after": png, "verdicts": seen_verdicts, "planner_seconds": elapsed,
-            "processes": hub.user_processes(name)}
+            "processes": processes}
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +117,19 @@ def klass(hub, course, exercise):
     """All students at once; each one's result, or the error that stopped them."""
     repo_url = f"file://{course}"
     start = time.monotonic()
-    with ThreadPoolExecutor(max_workers=N_STUDENTS) as pool:
-        futures = [pool.submit(_one_student, hub, i, repo_url, exercise) for i in range(N_STUDENTS)]
-        results = []
-        for f in futures:
-            try:
-                results.append(f.result(timeout=300))
-            except Exception as exc:  # reported per student by the tests below
-                results.append({"error": f"{type(exc).__name__}: {exc}"})
+    pool = ThreadPoolExecutor(max_workers=N_STUDENTS)
+    futures = [pool.submit(_one_student, hub, i, repo_url, exercise) for i in range(N_STUDENTS)]
+    wait(futures, timeout=CLASS_TIMEOUT)
+    results = []
+    for f in futures:
+        if not f.done():
+            results.append({"error": f"did not finish within the class's {CLASS_TIMEOUT} s"})
+        elif f.exception() is not None:  # reported per student by the tests below
+            results.append({"error": f"{type(f.exception()).__name__}: {f.exception()}"})
+        else:
+            results.append(f.result())
+    # Threads still waiting end when the hub fixture stops the hub and their sockets close.
+    pool.shutdown(wait=False, cancel_futures=True)
     wall = time.monotonic() - start
     ok = [r for r in results if "error" not in r]
     if ok:
@@ -169,9 +176,13 @@ def test_every_student_moved_the_planner_and_got_their_own_new_figure(klass):
             f"{r['name']}: verdict after moving users to {_moved_users(i)} is not {expected!r}: {r['verdicts']}"
 
 
-def test_every_student_had_a_server_and_a_kernel_of_their_own(klass):
+def test_every_student_had_a_server_and_a_kernel_of_their_own(hub, klass):
+    users = hub.api("GET", "/users").json()
+    running = {u["name"] for u in users if u.get("servers", {}).get("", {}).get("ready")}
+    assert running == set(NAMES), f"the hub lists running servers for {sorted(running)}"
     servers = {r["processes"][0].pid for r in klass if "error" not in r}
-    assert len(servers) == N_STUDENTS
+    kernels = {k.pid for r in klass if "error" not in r for k in r["processes"][1]}
+    assert len(servers) == N_STUDENTS and len(kernels) == N_STUDENTS
 
 
 def test_an_update_of_the_workbook_keeps_a_students_edit(hub, klass, course):
