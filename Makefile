@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-EXTRAS ?= test,instructor,browser
+EXTRAS ?= test,instructor,browser,hub
 PORT   ?= 8888
 JOBS   ?= 2
 # Deterministic outputs: no hash randomisation.
@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help install lab test unit nbval notebooks datasets bench clean browser-test book
+.PHONY: help install proxy lab test unit nbval notebooks datasets bench clean browser-test book
 
 help:
 	@echo "make lab        open the workbook in JupyterLab (prints the URL)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench      run the benchmark scripts"
 	@echo "make browser-test  drive every widget in Chromium (JupyterLab, Voila) and check the HTML book"
 	@echo "make book       execute every notebook and case into a static HTML workbook in build/"
+	@echo "make proxy      install configurable-http-proxy (npm) into node_modules/ for the local hub test"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# JupyterHub's proxy, from the npm registry at the version package-lock.json pins, into node_modules/
+# (for tests/hub/). Without node/npm, or when the registry cannot be reached, the hub test is skipped
+# and says why; nothing else depends on it.
+PROXY_STAMP := node_modules/.installed-stamp
+$(PROXY_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@ \
+			|| echo "warning: npm ci failed; the hub test will be skipped"; \
+	else echo "warning: npm not found; the hub test will be skipped"; fi
+
+proxy: $(PROXY_STAMP)
+
 lab: $(STAMP)
 	@echo "Starting JupyterLab on http://127.0.0.1:$(PORT)/lab — open the URL printed below (with its token)."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
@@ -41,11 +54,11 @@ lab: $(STAMP)
 
 # The browser tests run second, on their own, so JupyterLab in Chromium does not compete with nbval's
 # kernels for the CPU; without Chromium they are skipped and `-rs` prints why.
-test: $(STAMP)
+test: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab $(NOTEBOOKS) $(NBVAL)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
 
-unit: $(STAMP)
+unit: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab
 
 nbval: $(STAMP)
@@ -62,11 +75,11 @@ bench: $(STAMP)
 
 BOOK ?= build
 
-browser-test: $(STAMP)
+browser-test: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
 
 book: $(STAMP)
 	$(BIN)/crmlab run --out $(BOOK)
 
 clean:
-	rm -rf $(VENV) build test-artifacts .pytest_cache
+	rm -rf $(VENV) build test-artifacts .pytest_cache node_modules

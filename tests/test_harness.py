@@ -71,7 +71,9 @@ def test_environment_yml_mirrors_pyproject():
         elif not dep.startswith(("python", "pip")):
             listed.append(dep)
     conda = _names(listed)
-    project = _names(_pyproject()["project"]["dependencies"])
+    # The image repo2docker builds from environment.yml also serves the course hub: it carries the hub extra.
+    project = _pyproject()["project"]
+    project = _names(project["dependencies"] + project["optional-dependencies"]["hub"])
     assert conda == project
 
 
