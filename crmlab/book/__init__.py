@@ -640,6 +640,23 @@ def jupyter_book_command(executable=None) -> list[str]:
                        ".bookvenv), or set CRMLAB_JUPYTER_BOOK to its jupyter-book executable")
 
 
+_THEBE_URL = re.compile(r"<script>const THEBE_JS_URL = [^<]*</script>\n?")
+_LAUNCH = re.compile(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>', re.DOTALL)
+
+
+def _finish_pages(out: Path, cases: str) -> None:
+    """What the theme writes and this book must not have: thebe's CDN address (thebe is off, but the
+    theme names its URL in every page), and, on student case pages, launch buttons, which would open
+    the repository's case notebook, solutions included."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = _THEBE_URL.sub("", text)
+        if cases == "student" and page.parent.name == "cases":
+            new = _LAUNCH.sub("", new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def build(out="build", root=None, notebooks: Iterable | None = None, cases: str = "student",
           repository: str | None = None, jupyterhub: str | None = None, jupyter_book=None) -> Path:
     """Publish the workbook as a static Jupyter Book site in ``out``, from the notebooks' stored outputs.
@@ -697,6 +714,7 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
     for leftover in (".buildinfo", ".doctrees"):
         path = out / leftover
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    _finish_pages(out, cases)
     (out / MARKER).write_text(f"built by crmlab.book.build in {seconds:.1f} s\n", encoding="utf-8")
     if warnings:
         raise RuntimeError(f"jupyter-book built {out} with {len(warnings)} warning(s):\n" + "\n".join(warnings))
