@@ -21,26 +21,45 @@ import json
 
 __all__ = ["export", "Exporter", "EXPORTED_KINDS"]
 
-#: The kinds the page can check; others (if any) are shown as a snapshot with a note.
-EXPORTED_KINDS = ("number", "choice", "multi", "labels")
+#: The kinds the page can check.
+EXPORTED_KINDS = ("number", "choice", "multi", "labels", "judgement")
 
 
 def _float(value) -> float:
     return float(value() if callable(value) else value)
 
 
-def export(ex) -> dict:
-    """The JSON-ready data of one exercise for the in-page checker (``None`` for a kind it cannot check)."""
+def _markdown_html(text: str) -> str:
+    """Markdown (a solution, a model answer) as HTML for the page; maths is left for MathJax."""
+    import mistune
+
+    return mistune.html(text) if text else ""
+
+
+def export(ex) -> dict | None:
+    """The JSON-ready data of one exercise for the in-page checker (``None`` for a kind it cannot check).
+
+    ``solution_html`` is the worked solution (:func:`crmlab.exercises.solution`) as HTML; the page
+    shows it only after a try, as the widget does.
+    """
+    from crmlab import exercises
+
     if ex.kind not in EXPORTED_KINDS:
         return None
-    data = {"id": ex.id, "kind": ex.kind, "prompt": ex.prompt, "hint": ex.hint, "explanation": ex.explanation}
+    data = {"id": ex.id, "kind": ex.kind, "prompt": ex.prompt, "hint": ex.hint, "explanation": ex.explanation,
+            "solution_html": _markdown_html(ex.solution) if ex.solution else ""}
+    if ex.kind == "judgement":
+        data.update(model_answer=ex.model_answer, rubric=list(ex.rubric),
+                    solution_html=_markdown_html(exercises.solution(ex.id)))
+        return data
     expected = ex.expected
     if ex.kind == "number":
         expected = float(expected)
-        data.update(answer=expected, tolerance=ex._tol(expected), percent=bool(ex.percent),
+        data.update(answer=expected, tolerance=ex._tol(expected), percent=bool(ex.percent), unit=ex.unit,
+                    scale=float(ex.scale), decimals=ex.decimals, gap_scale=bool(ex.gap_scale),
                     mistakes=[{"value": _float(m.value), "message": m.message} for m in ex.mistakes])
     elif ex.kind in ("choice", "multi"):
-        data.update(answer=expected if ex.kind == "choice" else list(expected),
+        data.update(answer=str(expected) if ex.kind == "choice" else [str(k) for k in expected],
                     choices=[[str(k), str(v)] for k, v in ex.choices.items()],
                     why_wrong={str(k): str(v) for k, v in ex.why_wrong.items()})
     else:
