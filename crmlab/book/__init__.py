@@ -389,10 +389,7 @@ def _link_piece(piece: str, entries: list[dict], linked: set) -> str:
             continue
         m, term = min(found, key=lambda f: (f[0].start(), -len(f[1])))
         linked.add(entry["english"])
-        # The role must not touch a word character, or MyST reads no role.
-        before = " " if m.start() and piece[m.start() - 1].isalnum() else ""
-        after = " " if m.end() < len(piece) and piece[m.end()].isalnum() else ""
-        role = f"{before}{{term}}`{m.group(0)} <{term}>`{after}"
+        role = f"{{term}}`{m.group(0)} <{term}>`"  # MyST reads a role next to any character: 经济增加值是
         return _link_piece(piece[:m.start()], entries, linked) + role + _link_piece(piece[m.end():], entries, linked)
     return piece
 
