@@ -565,10 +565,15 @@ def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "stud
     if student_cases:
         from crmlab import instructor
 
-        with tempfile.TemporaryDirectory(prefix="crmlab-handouts-") as tmp:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with tempfile.TemporaryDirectory(prefix="crmlab-handouts-") as tmp, \
+                ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
+            # otter assign runs in a subprocess per case: two at a time.
+            made = {s: pool.submit(instructor.student_version, root / s, Path(tmp) / s.stem, run_tests=False)
+                    for s in student_cases}
             for s in student_cases:
-                made = instructor.student_version(root / s, Path(tmp) / s.stem, run_tests=False)
-                read[s] = student_case(nbformat.read(made.student, as_version=4), read[s])
+                read[s] = student_case(nbformat.read(made[s].result().student, as_version=4), read[s])
 
     start = next((s for s in sources if s.name.startswith("00_")), None)
     start_nb = read[start] if start else (nbformat.read(root / "notebooks" / "00_start_here.ipynb", as_version=4)
