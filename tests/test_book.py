@@ -210,3 +210,92 @@ def test_finished_pages_name_no_cdn_and_student_cases_have_no_launch_button(tmp_
 def test_stage_rejects_a_bad_case_view(tmp_path):
     with pytest.raises(ValueError, match="cases must be one of 'student', 'instructor'; got 'teacher'"):
         book.stage(tmp_path, cases="teacher")
+
+
+# --------------------------------------------------------------------------- staging a small workbook of our own
+
+def _tiny_workbook(root: Path) -> Path:
+    def write(path, cells):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+            "name": "python3", "language": "python", "display_name": "Python 3"}}), path)
+
+    md, code, raw = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell, nbformat.v4.new_raw_cell
+    out = nbformat.v4.new_output
+    write(root / "notebooks" / "00_intro.ipynb", [
+        md("# 00 · Intro\n\nSee [the next chapter](01_next.ipynb), the [cases](../cases/) and the "
+           "[glossary](#glossary).\n\n"
+           '<a id="glossary"></a>\n## Glossary · 术语表\n\n| English term | 中文 | in one line |\n|---|---|---|\n'
+           "| Economic value added (EVA) | 经济增加值 | NOPAT minus a capital charge. |"),
+        code("print(6 * 7)", outputs=[out("stream", name="stdout", text="42\n")])])
+    write(root / "notebooks" / "01_next.ipynb", [
+        md("# 01 · Next\n\nEVA is back, see the [glossary](00_intro.ipynb#glossary)."),
+        code('widgets.exercise("ch00.percent_decimal")', outputs=[out(
+            "display_data", {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2,
+                                                                           "version_minor": 0},
+                             "text/plain": "VBox()"})])])
+    case = [
+        md("# Case 1 · Tiny"),
+        raw("# ASSIGNMENT CONFIG\nname: case1_tiny\ninit_cell: false\ncheck_all_cell: false\nexport_cell: false\n"
+            "tests:\n  ok_format: false"),
+        code("base = 40\nprint('context', base)", outputs=[out("stream", name="stdout", text="context 40\n")]),
+        raw("# BEGIN QUESTION\nname: q1\npoints: 1"),
+        md("**Question 1.** Add 2 to `base` as `answer`."),
+        raw("# BEGIN SOLUTION"),
+        code("answer = base + 2  # SOLUTION\nprint('the answer is', answer)",
+             outputs=[out("stream", name="stdout", text="the answer is 42\n")]),
+        raw("# END SOLUTION"),
+        raw("# BEGIN TESTS"),
+        code("def test_q1(env):\n    assert env['answer'] == 42\n\ntest_q1(globals())  # IGNORE"),
+        raw("# END TESTS"),
+        raw("# END QUESTION"),
+        code("print('double the answer', 2 * answer)\ndoubled = 2 * answer",
+             outputs=[out("stream", name="stdout", text="double the answer 84\n")]),
+        code("print('doubled again', 2 * doubled)", outputs=[out("stream", name="stdout", text="doubled again 168\n")]),
+        md("## Teaching note\n\nPoints to look for: 42.", metadata={"tags": ["instructor-only"]})]
+    write(root / "cases" / "case1_tiny.ipynb", case)
+    return root
+
+
+def _text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        parts.append(cell.source)
+        for o in cell.get("outputs", ()):
+            parts.append(o.get("text", "") + json.dumps(o.get("data", {}), ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def test_stage_writes_a_jupyter_book_with_student_cases_glossary_and_checked_exercises(tmp_path):
+    pytest.importorskip("otter")
+    import yaml
+
+    root = _tiny_workbook(tmp_path / "wb")
+    dest = book.stage(tmp_path / "src", root=root, repository="https://github.com/example/crmlab")
+    toc = yaml.safe_load((dest / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files == ["notebooks/00_intro", "notebooks/01_next", "cases/index", "glossary"]
+    assert yaml.safe_load((dest / "_config.yml").read_text())["execute"]["execute_notebooks"] == "off"
+    assert (dest / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert (dest / "_static" / "crmlab-exercises.js").is_file()
+    assert "\nEVA\n" in (dest / "glossary.md").read_text()
+
+    intro = nbformat.read(dest / "notebooks" / "00_intro.ipynb", as_version=4)
+    assert "(../cases/index.md)" in intro.cells[0].source and "(../glossary.md)" in intro.cells[0].source
+    assert intro.cells[1].outputs[0]["text"] == "42\n"  # the stored output, not a re-run
+    nxt = nbformat.read(dest / "notebooks" / "01_next.ipynb", as_version=4)
+    assert "{term}`EVA <EVA>`" in nxt.cells[0].source and "(../glossary.md)" in nxt.cells[0].source
+    form = nxt.cells[1].outputs[0]["data"]
+    assert list(form) == ["text/html"] and "crmlab-exercise-data" in form["text/html"]
+
+    case = nbformat.read(dest / "cases" / "case1_tiny.ipynb", as_version=4)
+    text = _text(case)
+    assert "Student version" in text and "context 40" in text and "answer = ..." in text
+    for secret in ("base + 2", "42", "84", "168", "test_q1", "Teaching note", "ASSIGNMENT CONFIG",
+                   "crmlab-exercise-data"):
+        assert secret not in text, f"the student case shows {secret!r}"
+
+    teacher = book.stage(tmp_path / "teacher", root=root, cases="instructor")
+    text = _text(nbformat.read(teacher / "cases" / "case1_tiny.ipynb", as_version=4))
+    assert "the answer is 42" in text and "doubled again 168" in text and "Teaching note" in text
+    assert "do not publish this book to students" in (teacher / "cases" / "index.md").read_text()

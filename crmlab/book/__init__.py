@@ -351,7 +351,8 @@ def _term_pattern(term: str) -> re.Pattern:
     if re.search(r"[\u4e00-\u9fff]", term):
         return re.compile(re.escape(term))
     flags = 0 if term.isupper() else re.IGNORECASE  # "EVA" exactly; "net present value" in any case
-    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags)
+    words = re.escape(term).replace(r"\ ", r"\s+")  # a term may wrap onto the next line
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])", flags)
 
 
 def link_terms(text: str, entries: list[dict], linked: set) -> str:
@@ -364,20 +365,29 @@ def link_terms(text: str, entries: list[dict], linked: set) -> str:
     >>> link_terms("EVA is `EVA` and EVA.", entries, set())
     '{term}`EVA <EVA>` is `EVA` and EVA.'
     """
-    out_lines, fenced = [], False
+    chunks: list[tuple[str, bool]] = []  # (text, free to link); a paragraph is one chunk, so terms may wrap
+    fenced = False
     for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~", ":::")):
+        fence = line.lstrip().startswith(("```", "~~~", ":::"))
+        if fence:
             fenced = not fenced
-        if fenced or line.lstrip().startswith(("#", "```", "~~~", ":::", "$$")):
-            out_lines.append(line)
+        free = not (fenced or fence or line.lstrip().startswith(("#", "$$")))
+        if free and chunks and chunks[-1][1]:
+            chunks[-1] = (chunks[-1][0] + line, True)
+        else:
+            chunks.append((line, free))
+    out = []
+    for chunk, free in chunks:
+        if not free:
+            out.append(chunk)
             continue
         pieces, last = [], 0
-        for m in _PROTECTED.finditer(line):
-            pieces += [(line[last:m.start()], True), (m.group(0), False)]
+        for m in _PROTECTED.finditer(chunk):
+            pieces += [(chunk[last:m.start()], True), (m.group(0), False)]
             last = m.end()
-        pieces.append((line[last:], True))
-        out_lines.append("".join(_link_piece(p, entries, linked) if free else p for p, free in pieces))
-    return "".join(out_lines)
+        pieces.append((chunk[last:], True))
+        out.append("".join(_link_piece(p, entries, linked) if ok else p for p, ok in pieces))
+    return "".join(out)
 
 
 def _link_piece(piece: str, entries: list[dict], linked: set) -> str:
@@ -389,7 +399,7 @@ def _link_piece(piece: str, entries: list[dict], linked: set) -> str:
             continue
         m, term = min(found, key=lambda f: (f[0].start(), -len(f[1])))
         linked.add(entry["english"])
-        role = f"{{term}}`{m.group(0)} <{term}>`"  # MyST reads a role next to any character: 经济增加值是
+        role = f"{{term}}`{' '.join(m.group(0).split())} <{term}>`"  # MyST reads a role next to any character: 经济增加值是
         return _link_piece(piece[:m.start()], entries, linked) + role + _link_piece(piece[m.end():], entries, linked)
     return piece
 
@@ -397,7 +407,7 @@ def _link_piece(piece: str, entries: list[dict], linked: set) -> str:
 _MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
-def _fix_links(text: str, source: Path, glossary: str | None) -> str:
+def _fix_links(text: str, source: Path, glossary: str | None, glossary_from: Path | None = None) -> str:
     """Links a static book needs changed: the glossary anchor of notebook 00 -> the glossary page, a folder
     -> its contents page."""
     def fix(m):
@@ -405,7 +415,8 @@ def _fix_links(text: str, source: Path, glossary: str | None) -> str:
         if re.match(r"^[a-z]+:", url):
             return m.group(0)
         path, _, fragment = url.partition("#")
-        if glossary and fragment == "glossary" and (not path or path.endswith("00_start_here.ipynb")):
+        target = os.path.normpath((source.parent / path).as_posix()) if path else source.as_posix()
+        if glossary and fragment == "glossary" and glossary_from is not None and target == glossary_from.as_posix():
             return f"{m.group(1)}{os.path.relpath(glossary, source.parent.as_posix())}{m.group(3)}"
         if path.endswith("/") or path in ("..", "."):
             target = (Path(source.parent) / path).as_posix()
@@ -596,7 +607,7 @@ def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "stud
         for cell in nb.cells:
             if cell.cell_type != "markdown":
                 continue
-            cell.source = _fix_links(cell.source, s, glossary)
+            cell.source = _fix_links(cell.source, s, glossary, start)
             if entries and s.parts[0] == "notebooks" and not re.search(r"""\bid=["']glossary["']""", cell.source):
                 cell.source = link_terms(cell.source, entries, linked)
         pages.append((s, _title(nb, s.stem)))
