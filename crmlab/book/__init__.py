@@ -11,8 +11,8 @@ writes a Jupyter Book source folder first:
 * cases become the student hand-outs ``otter assign`` makes, with only the outputs
   that give no answer away (:func:`student_case`); ``cases="instructor"`` keeps
   the solutions;
-* the bilingual glossary of notebook 00 becomes a glossary page, and each chapter's
-  first use of a term links to it (Sphinx ``{term}`` roles);
+* the bilingual glossary of notebook 00 becomes a glossary page, and the first use of
+  a term on each chapter or case page links to it (Sphinx ``{term}`` roles);
 * MathJax 3 (npm package ``mathjax@3``, ``crmlab/book/package.json``) is copied
   into ``_static`` so the site asks no other host for anything.
 
@@ -608,7 +608,7 @@ def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "stud
             if cell.cell_type != "markdown":
                 continue
             cell.source = _fix_links(cell.source, s, glossary, start)
-            if entries and s.parts[0] == "notebooks" and not re.search(r"""\bid=["']glossary["']""", cell.source):
+            if entries and not re.search(r"""\bid=["']glossary["']""", cell.source):
                 cell.source = link_terms(cell.source, entries, linked)
         pages.append((s, _title(nb, s.stem)))
         target = dest / s
