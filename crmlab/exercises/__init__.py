@@ -77,11 +77,16 @@ _SLACK = 1.02
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer: whether it is correct, what to tell the student, and a hint."""
+    """The verdict on one answer: whether it is correct, what to tell the student, and a hint.
+
+    ``attempt`` is False when the answer could not be read (empty, not a number...): the widget does not
+    count it as a try before it offers the solution.
+    """
 
     correct: bool
     message: str
     hint: str = ""
+    attempt: bool = True
 
     def _repr_html_(self) -> str:
         import html
@@ -222,11 +227,11 @@ class Exercise:
         try:
             return _CHECKERS[self.kind](self, answer)
         except AnswerError as exc:
-            return Feedback(False, f"{WRONG} {exc}", self.hint)
+            return Feedback(False, f"{WRONG} {exc}", self.hint, attempt=False)
         except (ArithmeticError, TypeError, ValueError, UnicodeError):
             # Whatever slipped past the parser (a huge number, an odd type) is still the student's input.
             return Feedback(False, f"{WRONG} Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
-                            self.hint)
+                            self.hint, attempt=False)
 
     def sample_answers(self) -> tuple[str, str]:
         """A right and a wrong answer as a person would type or click them (used by tests)."""
@@ -294,7 +299,13 @@ class _Typed:
         """Could this be ``target`` (within ``tol``, or rounded to the decimals typed)?"""
         if _close(self.value, target, tol):
             return True
-        return self.resolution is not None and abs(self.value - target) <= 0.5 * self.resolution * _SLACK
+        return self.rounds(target)
+
+    def rounds(self, target: float) -> bool:
+        """Is what was typed ``target`` rounded to the decimals typed, with at least one significant digit?"""
+        res = self.resolution
+        return (res is not None and res <= abs(target)
+                and abs(self.value - target) <= 0.5 * res * _SLACK)
 
 
 def _unit_words(ex: Exercise) -> str:
@@ -381,8 +392,7 @@ def _check_number(ex: Exercise, answer) -> Feedback:
 
     # A right answer rounded more coarsely than asked is a precision problem, never a conceptual one,
     # even when the rounded number also matches a known mistake.
-    coarse = (typed.resolution is not None and typed.resolution > 2 * tol
-              and abs(value - expected) <= 0.5 * typed.resolution * _SLACK)
+    coarse = typed.resolution is not None and typed.resolution > 2 * tol and typed.rounds(expected)
 
     # 1. the mistake catalogue: the closest known mistake this answer is consistent with
     if not coarse:
@@ -564,7 +574,7 @@ def ids(chapter: str | None = None) -> list[str]:
     """All exercise ids, or those of one chapter (``"ch05"``).
 
     >>> ids("ch00")[:2]
-    ['ch00.choose_kpi', 'ch00.customers_in_log']
+    ['ch00.average_growth', 'ch00.choose_kpi']
     """
     _load_banks()
     found = sorted(_REGISTRY)
@@ -590,7 +600,11 @@ def solution(exercise_id: str) -> str:
     >>> "0.12" in solution("ch00.percent_decimal")
     True
     """
-    ex = get(exercise_id)
+    return solution_text(get(exercise_id))
+
+
+def solution_text(ex: Exercise) -> str:
+    """The worked solution of an :class:`Exercise` object (see :func:`solution`)."""
     if ex.kind == "judgement":
         return _judgement_text(ex)
     return ex.solution or ex.explanation
