@@ -104,9 +104,10 @@ def test_the_page_checker_gives_every_answer_the_verdict_python_gives(tmp_path):
         for answer, js in zip(entry["answers"], results):
             py = exercises.check(ex_id, answer)
             compared += 1
-            if (py.correct, py.message, py.hint) != (js["correct"], js["message"], js["hint"]):
-                differences.append(f"{ex_id} {answer!r}:\n  python {py.correct} {py.message!r}\n"
-                                   f"  page   {js['correct']} {js['message']!r}")
+            if (py.correct, py.message, py.hint, py.attempt) != (js["correct"], js["message"], js["hint"],
+                                                                 js["attempt"]):
+                differences.append(f"{ex_id} {answer!r}:\n  python {py.correct} {py.attempt} {py.message!r}\n"
+                                   f"  page   {js['correct']} {js['attempt']} {js['message']!r}")
     assert not differences, f"{len(differences)} of {compared} verdicts differ:\n" + "\n".join(differences[:15])
     # Both verdicts occur for every exercise: the table tests the checker, not only its refusals.
     for entry, results in zip(table, verdicts):

@@ -33,7 +33,7 @@ def _markdown_html(text: str) -> str:
     """Markdown (a solution, a model answer) as HTML for the page; maths is left for MathJax."""
     import mistune
 
-    return mistune.html(text) if text else ""
+    return mistune.create_markdown(plugins=["table", "strikethrough"])(text) if text else ""
 
 
 def export(ex) -> dict | None:
@@ -46,11 +46,12 @@ def export(ex) -> dict | None:
 
     if ex.kind not in EXPORTED_KINDS:
         return None
+    # What the widget shows behind "Show solution": the worked solution (or the explanation), or for a
+    # judgement the model answer and its rubric.
     data = {"id": ex.id, "kind": ex.kind, "prompt": ex.prompt, "hint": ex.hint, "explanation": ex.explanation,
-            "solution_html": _markdown_html(ex.solution) if ex.solution else ""}
+            "solution_html": _markdown_html(exercises.solution(ex.id))}
     if ex.kind == "judgement":
-        data.update(model_answer=ex.model_answer, rubric=list(ex.rubric),
-                    solution_html=_markdown_html(exercises.solution(ex.id)))
+        data.update(model_answer=ex.model_answer, rubric=list(ex.rubric))
         return data
     expected = ex.expected
     if ex.kind == "number":

@@ -318,9 +318,38 @@ def test_a_number_exercise_accepts_a_right_answer_and_explains_a_wrong_one(built
         assert shown == expected.message, f"{typed!r}: the page says {shown!r}, Python {expected.message!r}"
     assert not exercises.check(ex.id, "12").correct and helpers.WRONG in shown
     _shot(page, "exercise-wrong")
+    # As the widget: the solution on request after a try, by itself after two wrong tries.
+    solution = box.locator(".crmlab-solution")
+    assert box.locator(".crmlab-show-solution").is_visible() and not solution.is_visible()
+    field.fill("0.5")
+    box.locator(".crmlab-check").click()
+    solution.wait_for(state="visible")
+    assert "0.3 / 2.5" in solution.inner_text() or "0.12" in solution.inner_text()
     box.locator(".crmlab-hint").click()
     assert ex.hint in _verdict(box)
     page.close()
+
+
+def test_a_judgement_question_shows_the_model_answer_only_after_an_answer(built, offline_context):
+    judgement = next((i for i in exercises.ids() if exercises.get(i).kind == "judgement"), None)
+    if judgement is None:
+        pytest.skip("no judgement question in the exercise bank yet")
+    ex = exercises.get(judgement)
+    chapter = next((built.parent / "notebooks").glob(f"{ex.id[2:4]}_*.html"))
+    page = offline_context.new_page()
+    page.goto(chapter.as_uri())
+    box = _exercise_box(page, ex.id)
+    box.scroll_into_view_if_needed()
+    solution = box.locator(".crmlab-solution")
+    box.locator(".crmlab-check").click()
+    assert "Write your answer first" in _verdict(box) and not solution.is_visible()
+    box.locator("textarea").fill("I would fund it: the NPV is positive and the payback short.")
+    box.locator(".crmlab-check").click()
+    solution.wait_for(state="visible")
+    text = solution.inner_text()
+    _shot(page, "exercise-judgement")
+    page.close()
+    assert "A model answer" in text and ex.rubric[0].split()[0] in text
 
 
 def test_a_choice_exercise_explains_the_option_picked(built, offline_context):

@@ -164,9 +164,10 @@
   function close(a, b, tol) { return Math.abs(a - b) <= tol + 1e-12 * Math.max(1, Math.abs(b)); }
 
   function right(ex, text) {
-    return {correct: true, message: (RIGHT + " " + (text || "Correct.") + " " + (ex.explanation || "")).trim(), hint: ""};
+    return {correct: true, message: (RIGHT + " " + (text || "Correct.") + " " + (ex.explanation || "")).trim(), hint: "",
+            attempt: true};
   }
-  function wrong(ex, message) { return {correct: false, message: WRONG + " " + message, hint: ex.hint || ""}; }
+  function wrong(ex, message) { return {correct: false, message: WRONG + " " + message, hint: ex.hint || "", attempt: true}; }
 
   function Typed(ex, answer) {
     var parsed = this.parsed = parseNumber(answer);
@@ -178,7 +179,12 @@
   }
   Typed.prototype.consistent = function (target, tol) {
     if (close(this.value, target, tol)) return true;
-    return Math.abs(this.value - target) <= 0.5 * this.resolution * SLACK;
+    return this.rounds(target);
+  };
+  // Is what was typed `target` rounded to the decimals typed, with at least one significant digit?
+  Typed.prototype.rounds = function (target) {
+    var res = this.resolution;
+    return res <= Math.abs(target) && Math.abs(this.value - target) <= 0.5 * res * SLACK;
   };
 
   function unitWords(ex) {
@@ -253,7 +259,7 @@
     if (!typed.explicit && ex.scale !== 1 && close(value / ex.scale, expected, tol))
       return right(ex, "Correct: " + typed.text + " is " + fmt(value / ex.scale) + " " + ex.unit + ". The prompt " +
         "asks for " + ex.unit + ", so write it that way next time.");
-    var coarse = typed.resolution > 2 * tol && Math.abs(value - expected) <= 0.5 * typed.resolution * SLACK;
+    var coarse = typed.resolution > 2 * tol && typed.rounds(expected);
     if (!coarse) {
       var best = null;
       ex.mistakes.forEach(function (m, i) {
@@ -377,7 +383,7 @@
     var text = typeof answer === "string" ? normalise(answer) : "";
     if (!text) throw new AnswerError("Write your answer first, then compare it with a model answer.");
     return {correct: true, message: RIGHT + " Compare your answer with a model answer and the points below.\n\n" +
-      judgementText(ex), hint: ""};
+      judgementText(ex), hint: "", attempt: true};
   }
 
   var CHECKERS = {number: checkNumber, choice: checkChoice, multi: checkMulti, labels: checkLabels,
@@ -388,10 +394,12 @@
     try {
       return CHECKERS[ex.kind](ex, answer);
     } catch (err) {
-      if (err instanceof AnswerError) return {correct: false, message: WRONG + " " + err.message, hint: ex.hint || ""};
+      // An answer that cannot be read is not a try (attempt: false), as in Python.
+      if (err instanceof AnswerError) return {correct: false, message: WRONG + " " + err.message, hint: ex.hint || "",
+                                              attempt: false};
       // As Python does for what slips past the parser: still the reader's input, never a crash.
       return {correct: false, message: WRONG + " Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
-              hint: ex.hint || ""};
+              hint: ex.hint || "", attempt: false};
     }
   }
 
@@ -437,11 +445,8 @@
     var checkButton = element("button", {type: "button", "class": "crmlab-check"},
       ex.kind === "judgement" ? "Compare with a model answer" : "Check");
     buttons.appendChild(checkButton);
-    var hintButton = null;
-    if (ex.kind !== "judgement") {
-      hintButton = element("button", {type: "button", "class": "crmlab-hint"}, "Hint");
-      buttons.appendChild(hintButton);
-    }
+    var hintButton = element("button", {type: "button", "class": "crmlab-hint"}, "Hint");
+    buttons.appendChild(hintButton);
     var solutionButton = element("button", {type: "button", "class": "crmlab-show-solution", hidden: ""}, "Show solution");
     buttons.appendChild(solutionButton);
     var feedback = element("div", {"class": "crmlab-feedback", "aria-live": "polite"});
@@ -465,7 +470,7 @@
         return;
       }
       feedback.textContent = verdict.message;
-      if (/^\u2718 (Type an answer first|Write your answer first)/.test(verdict.message)) return;
+      if (!verdict.attempt) return;  // an answer that could not be read is not a try
       tries += 1;
       if (!verdict.correct) wrongTries += 1;
       // As the widget: the worked solution on request after a try, and by itself after two wrong tries.
@@ -474,7 +479,7 @@
         else solutionButton.hidden = false;
       }
     });
-    if (hintButton) hintButton.addEventListener("click", function () {
+    hintButton.addEventListener("click", function () {
       feedback.className = "crmlab-feedback";
       feedback.textContent = "";
       feedback.appendChild(element("span", {"class": "crmlab-hint-text"}, "Hint: " + (ex.hint ||
