@@ -300,3 +300,17 @@ def test_stage_writes_a_jupyter_book_with_student_cases_glossary_and_checked_exe
     text = _text(nbformat.read(teacher / "cases" / "case1_tiny.ipynb", as_version=4))
     assert "the answer is 42" in text and "doubled again 168" in text and "Teaching note" in text
     assert "do not publish this book to students" in (teacher / "cases" / "index.md").read_text()
+
+
+def test_a_missing_jupyter_book_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="jupyter-book executable not found: '/no/such/jupyter-book'"):
+        book.jupyter_book_command("/no/such/jupyter-book")
+
+
+def test_build_never_replaces_a_folder_that_is_not_a_book(tmp_path):
+    import sys
+
+    (tmp_path / "thesis.docx").write_text("mine")
+    with pytest.raises(FileExistsError, match="is not a crmlab book"):
+        book.build(out=tmp_path, jupyter_book=sys.executable)
+    assert (tmp_path / "thesis.docx").read_text() == "mine"

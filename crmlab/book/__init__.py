@@ -43,7 +43,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["build", "stage", "snapshot_widget", "student_case", "jupyter_book_command", "CASE_VIEWS"]
+__all__ = ["build", "stage", "snapshot_widget", "student_case", "glossary_entries", "glossary_markdown", "link_terms",
+           "jupyter_book_command", "CASE_VIEWS"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
