@@ -314,3 +314,10 @@ def test_build_never_replaces_a_folder_that_is_not_a_book(tmp_path):
     with pytest.raises(FileExistsError, match="is not a crmlab book"):
         book.build(out=tmp_path, jupyter_book=sys.executable)
     assert (tmp_path / "thesis.docx").read_text() == "mine"
+
+
+def test_planner_calls_are_read_without_running_them():
+    assert book._widget_call("%matplotlib inline\nwidgets.tco_planner(users=900)") == ("tco_planner", [],
+                                                                                        {"users": 900})
+    assert book._widget_call("widgets.matrix_explorer(table)") == ("matrix_explorer", None, None)
+    assert book._widget_call("x = 1") is None and book._widget_call("def (:") is None

@@ -174,14 +174,17 @@ def _widget_call(source: str):
 
 
 def _rebuilt_widget(name: str, args, kwargs) -> str:
-    """Build a planner in this process (no kernel: ipywidgets falls back to a dummy comm) and snapshot it."""
+    """Build a planner in this process (no kernel: ipywidgets falls back to a dummy comm) and snapshot it;
+    ``args is None`` (the call passes the notebook's variables) builds it from its default data."""
     from crmlab import widgets
 
-    if name not in widgets.__all__ or name in ("exercise", "exercises") or args is None:
+    if name not in widgets.__all__ or name in ("exercise", "exercises"):
         return ""
     import ipywidgets as w
 
-    box = getattr(widgets, name)(*args, **kwargs)
+    # Arguments that are the notebook's variables are not at hand without running it: the planner's
+    # default data stands in, and the note says so.
+    box = getattr(widgets, name)(*(args or ()), **(kwargs or {}))
     state = w.Widget.get_manager_state(drop_defaults=False, widgets=None)
     html_text = snapshot_widget(state, box.model_id)
     w.Widget.close_all()
@@ -208,11 +211,14 @@ def _static_widgets(nb, chapter: str, quiz=None) -> int:
                 done += 1
                 continue
             body = snapshot_widget(widgets, data[WIDGET_VIEW].get("model_id", "")) if widgets else ""
+            defaults = False
             if not body and call[0]:
-                body = _rebuilt_widget(*call)
+                body, defaults = _rebuilt_widget(*call), call[1] is None
             if body:
-                note = ("<p class='crmlab-static-note'>A snapshot of an interactive widget: to use it, open this "
-                        f"notebook in JupyterLab (<code>crmlab lab</code>) or run <code>{live}</code>.</p>")
+                drawn = " drawn with its default data" if defaults else ""
+                note = (f"<p class='crmlab-static-note'>A snapshot of an interactive widget{drawn}: to use it"
+                        f"{' with the chapter’s data' if defaults else ''}, open this notebook in JupyterLab "
+                        f"(<code>crmlab lab</code>) or run <code>{live}</code>.</p>")
             else:
                 title = re.search(r"<b>(.*?)</b>", str(data.get("text/plain", "")))
                 body = f"<p><b>{html.escape(title.group(1)) if title else 'An interactive widget'}</b></p>"
