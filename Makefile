@@ -24,7 +24,7 @@ help:
 	@echo "make datasets   rebuild datasets/*.csv from the seeded generator"
 	@echo "make bench      run the benchmark scripts"
 	@echo "make browser-test  drive every widget in Chromium (JupyterLab, Voila) and check the HTML book"
-	@echo "make book       execute every notebook and case into a static HTML workbook in build/"
+	@echo "make book       publish the notebooks and cases (stored outputs) as a Jupyter Book in build/ (own venv: .bookvenv)"
 	@echo "make proxy      install configurable-http-proxy (npm) into node_modules/ for the local hub test"
 
 $(STAMP): pyproject.toml
@@ -78,8 +78,20 @@ BOOK ?= build
 browser-test: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
 
-book: $(STAMP)
-	$(BIN)/crmlab run --out $(BOOK)
+# Jupyter Book 1.x pins Sphinx 7 and docutils 0.21, older than what the test tools may bring, so the
+# book gets its own venv; MathJax 3 comes from npm (crmlab/book/package.json) into the site's _static.
+BOOK_VENV  ?= .bookvenv
+BOOK_STAMP := $(BOOK_VENV)/.installed-stamp
+
+$(BOOK_STAMP): pyproject.toml crmlab/book/package.json crmlab/book/package-lock.json
+	$(PYTHON) -m venv $(BOOK_VENV)
+	$(BOOK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BOOK_VENV)/bin/python -m pip install --quiet -e ".[book,instructor]"
+	npm ci --no-audit --no-fund --prefix crmlab/book
+	@touch $(BOOK_STAMP)
+
+book: $(BOOK_STAMP)
+	$(BOOK_VENV)/bin/crmlab run --out $(BOOK)
 
 clean:
 	rm -rf $(VENV) build test-artifacts .pytest_cache node_modules

@@ -8,7 +8,7 @@ Examples
     crmlab datasets                  # list the datasets
     crmlab datasets transactions     # its data dictionary
     crmlab datasets --export DIR     # copy every CSV (and the dictionary) to DIR
-    crmlab run                       # execute every notebook into an HTML workbook in build/
+    crmlab run                       # publish the notebooks (stored outputs) as a Jupyter Book in build/
     crmlab run --cases instructor    # ... with the cases' solutions (keep it private)
     crmlab app 05                    # chapter 05 as a stand-alone Voila app
     crmlab student-version SRC DEST  # strip solutions (otter assign)
@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 __all__ = ["main", "workbook_root"]
@@ -90,9 +91,17 @@ def _wide_pandas():
 
 
 def _cmd_run(args) -> int:
-    book = _need("crmlab.book", "browser")
-    out = book.build(out=args.out, timeout=args.timeout, cases=args.cases)
-    print(f"HTML workbook written to {out}")
+    from crmlab import book
+
+    start = time.perf_counter()
+    try:
+        index = book.build(out=args.out, cases=args.cases, repository=args.repository, jupyterhub=args.jupyterhub)
+    except RuntimeError as exc:  # Jupyter Book missing, or its build failed or warned: say what, no traceback
+        print(f"crmlab: {exc}", file=sys.stderr)
+        return 1
+    size = sum(f.stat().st_size for f in index.parent.rglob("*") if f.is_file())
+    print(f"Workbook published to {index} in {time.perf_counter() - start:.0f} s ({size / 1e6:.1f} MB); "
+          "open it in a browser, no server needed")
     return 0
 
 
@@ -143,11 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export", metavar="DIR", help="copy every CSV and the dictionary to DIR")
     p.set_defaults(func=_cmd_datasets)
 
-    p = sub.add_parser("run", help="execute every notebook and case into a static HTML workbook")
+    p = sub.add_parser("run", help="publish the notebooks and cases, from their stored outputs, as a Jupyter Book")
     p.add_argument("--out", default="build", help="output folder (default: build)")
-    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell")
     p.add_argument("--cases", choices=("student", "instructor"), default="student",
                    help="publish the cases as student hand-outs (default) or with their solutions")
+    p.add_argument("--repository", default=None, metavar="URL",
+                   help="the workbook's public git repository, for the Binder and JupyterHub launch buttons "
+                        "(default: crmlab/book/_config.yml; '' for none)")
+    p.add_argument("--jupyterhub", default=None, metavar="URL",
+                   help="a JupyterHub to open pages on through nbgitpuller (default: crmlab/book/_config.yml)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("app", help="serve one chapter as a stand-alone Voila app, e.g. 'crmlab app 05'")
