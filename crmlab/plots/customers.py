@@ -337,6 +337,14 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
         default_title = default_title.replace("at the a fixed point", f"at ({cut_y:g}, {cut_x:g})")
     _title(ax, title if title is not None else default_title, fontsize=11)
     ax.grid(False)
+    if intervals:
+        # Keep the labels off the interval bars too (thin boxes around each bar, in display pixels).
+        to_px = ax.transData.transform
+        for x, y, (xl, xh), (yl, yh) in zip(xs, ys, x_err, y_err):
+            (ax0, ay0), (ax1, _) = to_px((xl, y)), to_px((xh, y))
+            (bx0, by0), (_, by1) = to_px((x, yl)), to_px((x, yh))
+            obstacles.append((ax0, ay0 - 3, ax1, ay0 + 3))
+            obstacles.append((bx0 - 3, by0, bx0 + 3, by1))
     repel_labels(ax, xs, ys, _label_values(frame, labels), fontsize=fontsize, obstacles=obstacles,
                  lines=(("x", cut_x), ("y", cut_y)))
     return ax
