@@ -412,50 +412,61 @@ def _dates(frame: pd.DataFrame, name: str, column: str, dayfirst=None, date_form
         raise fail(label, "dates (datetime64 or text such as '2024-03-31'), not numbers",
                    values.iloc[:3].tolist(), TypeError)
     else:
-        present = values.notna().to_numpy()
-        text = values[present].astype(str)
-        if date_format is not None:
-            if not isinstance(date_format, str) or "%" not in date_format:
-                raise fail("date_format", "a strptime format such as '%d/%m/%Y' or '%Y-%m-%d'", date_format,
-                           TypeError if not isinstance(date_format, str) else ValueError)
-            fmt = date_format
-        else:
-            try:
-                parsed = pd.to_datetime(values, errors="raise", format="ISO8601")
-                fmt = None
-            except (TypeError, ValueError, OverflowError):
-                order = _day_first(text, label, dayfirst)
-                fmt = "infer" if order is None else _slashed_format(text, order)
-        if date_format is not None or fmt is not None:
-            if fmt == "infer":
-                from pandas.tseries.api import guess_datetime_format
-
-                fmt = guess_datetime_format(str(text.iloc[0])) if len(text) else None
-                if fmt is None:
-                    raise fail(label, "dates that parse (e.g. '2024-03-31')", text.iloc[0] if len(text) else None)
-            parsed = pd.to_datetime(values, errors="coerce", format=fmt)
-            bad = parsed.isna().to_numpy() & present
-            if bad.any():
-                first = values[bad].iloc[0]
-                try:
-                    pd.Timestamp(first)
-                    readable = True
-                except (TypeError, ValueError, OverflowError):
-                    readable = False
-                if not readable and date_format is None:
-                    how = "dates that parse (e.g. '2024-03-31')"
-                elif date_format is not None:
-                    how = f"dates in the format date_format={fmt!r}"
-                elif dayfirst is not None:
-                    how = f"dates in the order dayfirst={bool(dayfirst)} gives ({fmt})"
-                else:
-                    how = f"dates in one format, like the first one ({fmt}); for another format pass date_format="
-                raise fail(label, how, first)
+        # Parse each distinct text once (a log repeats the same few hundred dates), then map back to the rows.
+        codes, uniques = pd.factorize(values)
+        if len(uniques) == 0:
+            raise fail(label, "a date in every row", f"a missing date at row {values.index[0]!r}")
+        parsed_unique = _parse_text(pd.Series(uniques, dtype=object), label, dayfirst, date_format)
+        stamps = parsed_unique.to_numpy()[np.maximum(codes, 0)]
+        parsed = pd.Series(stamps, index=values.index, name=values.name)
+        if (codes < 0).any():
+            parsed[codes < 0] = pd.NaT
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     if parsed.isna().any():
         where = parsed.index[parsed.isna().to_numpy()][0]
         raise fail(label, "a date in every row", f"a missing date at row {where!r}")
+    return parsed
+
+
+def _parse_text(values: pd.Series, label: str, dayfirst, date_format) -> pd.Series:
+    """Parse distinct, non-missing date texts with one format for all (see :func:`_dates`)."""
+    text = values.astype(str)
+    if date_format is not None:
+        if not isinstance(date_format, str) or "%" not in date_format:
+            raise fail("date_format", "a strptime format such as '%d/%m/%Y' or '%Y-%m-%d'", date_format,
+                       TypeError if not isinstance(date_format, str) else ValueError)
+        fmt = date_format
+    else:
+        try:
+            return pd.to_datetime(values, errors="raise", format="ISO8601")
+        except (TypeError, ValueError, OverflowError):
+            order = _day_first(text, label, dayfirst)
+            fmt = "infer" if order is None else _slashed_format(text, order)
+    if fmt == "infer":
+        from pandas.tseries.api import guess_datetime_format
+
+        fmt = guess_datetime_format(str(text.iloc[0])) if len(text) else None
+        if fmt is None:
+            raise fail(label, "dates that parse (e.g. '2024-03-31')", values.iloc[0] if len(text) else None)
+    parsed = pd.to_datetime(values, errors="coerce", format=fmt)
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        first = values[bad].iloc[0]
+        try:
+            pd.Timestamp(first)
+            readable = True
+        except (TypeError, ValueError, OverflowError):
+            readable = False
+        if not readable and date_format is None:
+            how = "dates that parse (e.g. '2024-03-31')"
+        elif date_format is not None:
+            how = f"dates in the format date_format={fmt!r}"
+        elif dayfirst is not None:
+            how = f"dates in the order dayfirst={bool(dayfirst)} gives ({fmt})"
+        else:
+            how = f"dates in one format, like the first one ({fmt}); for another format pass date_format="
+        raise fail(label, how, first)
     return parsed
 
 
@@ -827,9 +838,10 @@ RFM_SEGMENTS = {
 }
 
 
-def _level(score: np.ndarray, bins: int) -> np.ndarray:
+def _level_code(score: np.ndarray, bins: int) -> np.ndarray:
+    """0 (low), 1 (mid) or 2 (high) for scores 1..bins."""
     pos = (score - 1) / (bins - 1)
-    return np.where(pos < 0.4, "low", np.where(pos > 0.6, "high", "mid"))
+    return np.where(pos < 0.4, 0, np.where(pos > 0.6, 2, 1))
 
 
 def rfm_segment(r, f, bins: int = 5):
@@ -859,9 +871,9 @@ def rfm_segment(r, f, bins: int = 5):
     """
     scalar = np.ndim(r) == 0 and np.ndim(f) == 0
     r_arr, f_arr = np.atleast_1d(np.asarray(r, dtype=float)), np.atleast_1d(np.asarray(f, dtype=float))
-    rl, fl = _level(r_arr, bins), _level(f_arr, bins)
-    lookup = {k[0] + "|" + k[1]: v for k, v in RFM_SEGMENTS.items()}
-    names = np.array([lookup[a + "|" + b] for a, b in zip(rl, fl)], dtype=object)
+    levels = ("low", "mid", "high")
+    table = np.array([[RFM_SEGMENTS[(rl, fl)] for fl in levels] for rl in levels], dtype=object)
+    names = table[_level_code(r_arr, bins), _level_code(f_arr, bins)]   # one array lookup, not one per customer
     return str(names[0]) if scalar else names
 
 
@@ -882,6 +894,30 @@ def _score(values: np.ndarray, bins: int, best_low: bool) -> np.ndarray:
     tied = np.searchsorted(ordered, key, side="right") - worse
     # Integer arithmetic: (worse + tied / 2) / n × bins, floored, without rounding error at the cuts.
     return np.minimum(1 + ((2 * worse + tied) * bins) // (2 * values.size), bins).astype(np.int64)
+
+
+def _exact_ties(totals: np.ndarray, codes: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """Per-customer totals whose ties do not depend on the order of the rows.
+
+    A float sum depends on the order of its terms in the last bits, so two customers with the same purchases
+    could get totals one ulp apart, and a different score, in one row order but not in another. Totals that
+    are equal or within rounding (1e-9 relative) of another customer's are recomputed with ``math.fsum``,
+    which is correctly rounded and so does not depend on the order.
+    """
+    ordered = np.sort(totals)
+    close = np.abs(np.diff(ordered)) <= 1e-9 * np.maximum(np.abs(ordered[1:]), 1.0)
+    if not close.any():
+        return totals
+    suspects = np.flatnonzero(np.isin(totals, np.concatenate([ordered[:-1][close], ordered[1:][close]])))
+    rows = np.isin(codes, suspects)
+    sub_codes, sub_amounts = codes[rows], amounts[rows]
+    order = np.argsort(sub_codes, kind="stable")
+    sub_codes, sub_amounts = sub_codes[order], sub_amounts[order]
+    starts = np.flatnonzero(np.r_[True, sub_codes[1:] != sub_codes[:-1]])
+    out = totals.copy()
+    for customer, chunk in zip(sub_codes[starts], np.split(sub_amounts, starts[1:])):
+        out[customer] = math.fsum(chunk)
+    return out
 
 
 def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "date", amount: str = "amount",
@@ -965,14 +1001,10 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
         raise fail("as_of", f"on or after the first purchase ({np.datetime64(int(day.min()), 'D')})", as_of)
     if not keep.all():
         ids, day, money = ids[keep], day[keep], money[keep]
-    codes, uniques = pd.factorize(ids, sort=True)
+    codes, uniques = pd.factorize(ids, sort=False)
     k = uniques.size
     frequency = np.bincount(codes, minlength=k)
-    # Sum per customer in a fixed order (by customer, then day, then amount) so the total is the same to the
-    # last bit however the rows are ordered: equal spend must tie exactly.
-    order = np.lexsort((money, day, codes))
-    spend = np.zeros(k)
-    np.add.at(spend, codes[order], money[order])
+    spend = _exact_ties(np.bincount(codes, weights=money, minlength=k), codes, money)
     last = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last, codes, day)
     first = np.full(k, np.iinfo(np.int64).max)
@@ -985,12 +1017,12 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     code = (r * 100 + f * 10 + m).astype(str)
     segment = np.asarray(rfm_segment(r, f, bins), dtype=object)
     tenure = cut - first
-    segment[(tenure < new_within) & (_level(f.astype(float), bins) == "low")] = NEW_SEGMENT
+    segment[(tenure < new_within) & (_level_code(f.astype(float), bins) == 0)] = NEW_SEGMENT
     out = pd.DataFrame({"recency": recency, "frequency": frequency, "monetary": value, "r": r, "f": f, "m": m,
                         "rfm": pd.array(code, dtype="str"), "segment": segment, "tenure": tenure},
                        index=pd.Index(uniques, name=customer))
     out["segment"] = pd.Categorical(out["segment"], categories=[NEW_SEGMENT, *dict.fromkeys(RFM_SEGMENTS.values())])
-    return out
+    return out.sort_index()
 
 
 # ---------------------------------------------------------------------------

@@ -554,3 +554,12 @@ def test_customer_figures(log):
     with pytest.raises(ValueError, match="agg must be one of"):
         plots.rfm_heatmap(cu.rfm(log), values="monetary", agg="max")
     plt.close("all")
+
+
+def test_equal_spend_ties_exactly_whatever_the_order_of_the_amounts():
+    # 0.1 + 0.2 + 0.3 = 0.6000000000000001 but 0.3 + 0.2 + 0.1 = 0.6: a plain float sum would split the tie.
+    log = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b", "b", "c"],
+                        "date": ["2025-01-01"] * 7, "amount": [0.1, 0.2, 0.3, 0.3, 0.2, 0.1, 0.05]})
+    out = cu.rfm(log, bins=3)
+    assert out.loc["a", "monetary"] == out.loc["b", "monetary"] == 0.6
+    assert out.loc["a", "m"] == out.loc["b", "m"] and out.loc["a", "rfm"] == out.loc["b", "rfm"]
