@@ -3,6 +3,10 @@ registered exercise. Parsing is tested in test_parse.py."""
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -315,7 +319,8 @@ def test_registered_exercise_accepts_its_answer_and_rejects_a_wrong_one(exercise
     assert exercises.check(exercise_id, right).correct, (exercise_id, right)
     fb = exercises.check(exercise_id, wrong)
     assert not fb.correct and fb.message.startswith("✘"), (exercise_id, wrong, fb.message)
-    assert ex.prompt and ex.hint and ex.explanation, "every exercise needs a prompt, a hint and an explanation"
+    assert ex.prompt and ex.hint, "every exercise needs a prompt and a hint"
+    assert ex.explanation or ex.kind == "judgement", "every exercise but a judgement needs an explanation"
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -341,3 +346,105 @@ def test_no_answer_makes_check_raise(answer, index):
     exercise_id = ALL_IDS[index % len(ALL_IDS)]
     fb = exercises.check(exercise_id, answer)
     assert isinstance(fb, Feedback) and isinstance(fb.message, str) and fb.message
+
+
+# --------------------------------------------------------------------------- the widget
+
+
+def _widget(ex):
+    from crmlab import widgets
+
+    exercises.register(ex)
+    try:
+        return widgets.exercise(ex.id)
+    finally:
+        exercises._REGISTRY.pop(ex.id)
+
+
+SOLVED = Exercise(id="t.solved", prompt="Growth as a percent to 1 decimal?", kind="number", answer=0.12, decimals=1,
+                  percent=True, hint="growth = (new − old) / old", solution="(2.8 − 2.5) / 2.5 = **0.12**")
+
+
+def test_solution_opens_after_two_wrong_tries():
+    box = _widget(SOLVED)
+    assert box.solution_button.layout.display == "none" and box.solution.layout.display == "none"
+    box.answer_widget.value = ""
+    box.check_button.click()  # an unreadable answer is not a try
+    assert box.solution_button.layout.display == "none"
+    box.answer_widget.value = "0.5"
+    box.check_button.click()
+    assert box.solution_button.layout.display is None and box.solution.layout.display == "none"
+    box.answer_widget.value = "0.7"
+    box.check_button.click()
+    assert box.solution.layout.display is None and box.solution_button.layout.display == "none"
+    assert box.solution.outputs[0]["data"]["text/markdown"] == SOLVED.solution
+
+
+def test_solution_on_request_after_one_try():
+    box = _widget(SOLVED)
+    box.answer_widget.value = "12%"
+    box.check_button.click()
+    assert "✔" in box.feedback.value and box.solution.layout.display == "none"
+    box.solution_button.click()
+    assert box.solution.layout.display is None
+
+
+def test_judgement_widget_compares_with_the_model_answer():
+    box = _widget(JUDGE)
+    assert box.check_button.description == "Compare with a model answer"
+    box.check_button.click()
+    assert "Write your answer first" in box.feedback.value and box.solution.layout.display == "none"
+    box.answer_widget.value = "Extend it, because retention rose."
+    box.check_button.click()
+    assert box.solution.layout.display is None
+    shown = box.solution.outputs[0]["data"]["text/markdown"]
+    assert JUDGE.model_answer in shown and all(point in shown for point in JUDGE.rubric)
+
+
+def test_widget_output_carries_the_prompt_for_readers_without_a_kernel():
+    from crmlab import widgets
+
+    box = widgets.exercise("ch00.choose_kpi")
+    bundle = box._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data  # JupyterLab shows the live widget
+    ex = exercises.get("ch00.choose_kpi")
+    for text in [ex.prompt] + list(ex.choices.values()):
+        assert html.escape(text) in data["text/html"] and text in data["text/plain"]
+    stack = widgets.exercises("ch00")
+    assert all(html.escape(exercises.get(i).prompt) in stack._repr_mimebundle_()["text/html"]
+               for i in exercises.ids("ch00"))
+
+
+def test_the_solution_is_not_in_the_widget_state_before_it_is_shown():
+    box = _widget(SOLVED)
+    assert box.solution.outputs == ()
+    box.answer_widget.value = "0.5"
+    box.check_button.click()
+    box.solution_button.click()
+    assert box.solution.outputs
+
+
+# --------------------------------------------------------------------------- readable without a kernel
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_static_html_of_a_chapter_shows_every_exercise_prompt(path):
+    """``jupyter nbconvert --to html`` (no kernel, no widget state) shows each exercise's prompt and options."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(path, as_version=4)
+    shown = re.findall(r"""widgets\.exercises?\(\s*["']([\w.]+)["']""",
+                       "\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    ids = [i for s in shown for i in ([s] if "." in s else exercises.ids(s))]
+    assert ids, f"{path.name} shows no exercise"
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    missing = [i for i in ids
+               if " ".join(exercises.get(i).prompt.split()) not in text
+               or any(" ".join(v.split()) not in text for v in exercises.get(i).choices.values())]
+    assert not missing, (f"{path.name}: the static HTML lacks the prompt or options of {missing}; re-execute it "
+                         f"with python -m crmlab.execute {path.relative_to(path.parents[1])}")

@@ -77,11 +77,16 @@ _SLACK = 1.02
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer: whether it is correct, what to tell the student, and a hint."""
+    """The verdict on one answer: whether it is correct, what to tell the student, and a hint.
+
+    ``attempt`` is False when the answer could not be read (empty, not a number...): the widget does not
+    count it as a try before it offers the solution.
+    """
 
     correct: bool
     message: str
     hint: str = ""
+    attempt: bool = True
 
     def _repr_html_(self) -> str:
         import html
@@ -222,11 +227,11 @@ class Exercise:
         try:
             return _CHECKERS[self.kind](self, answer)
         except AnswerError as exc:
-            return Feedback(False, f"{WRONG} {exc}", self.hint)
+            return Feedback(False, f"{WRONG} {exc}", self.hint, attempt=False)
         except (ArithmeticError, TypeError, ValueError, UnicodeError):
             # Whatever slipped past the parser (a huge number, an odd type) is still the student's input.
             return Feedback(False, f"{WRONG} Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
-                            self.hint)
+                            self.hint, attempt=False)
 
     def sample_answers(self) -> tuple[str, str]:
         """A right and a wrong answer as a person would type or click them (used by tests)."""
@@ -590,7 +595,11 @@ def solution(exercise_id: str) -> str:
     >>> "0.12" in solution("ch00.percent_decimal")
     True
     """
-    ex = get(exercise_id)
+    return solution_text(get(exercise_id))
+
+
+def solution_text(ex: Exercise) -> str:
+    """The worked solution of an :class:`Exercise` object (see :func:`solution`)."""
     if ex.kind == "judgement":
         return _judgement_text(ex)
     return ex.solution or ex.explanation
