@@ -243,7 +243,7 @@ register(Exercise(
         Mistake(1.0, "P(alive) = 1 only for customers with no repeat purchase; this one made repeat purchases."),
     ),
     hint=("Summarise the customer's purchases into frequency, recency and T from the first purchase, fit the "
-          "model on everyone, then apply the P(alive) formula of Fader, Hardie & Lee."),
+          "model on everyone, then apply Fader, Hardie & Lee's probability that a customer is still alive."),
     solution=(f"Customer {_P_ALIVE_CUSTOMER} bought on six days from 26 January to 23 July 2024: frequency x = 5 "
               "repeat purchases, recency t_x = 25.57 weeks, T = 61.43 weeks to 31 March 2025. With the fitted "
               "r = 0.780, α = 6.761, a = 0.866, b = 4.428:\n\n"
