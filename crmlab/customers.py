@@ -28,6 +28,8 @@ Examples
 from __future__ import annotations
 
 import math
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
@@ -43,8 +45,8 @@ __all__ = [
     "retention_rate", "churn_rate", "acquisition_rate", "customer_flow", "CustomerFlow", "period_retention",
     "TIER_NAMES", "TIER_SHARES", "customer_tiers", "CustomerTiers", "pareto_share",
     "clv", "clv_cohort", "CohortCLV",
-    "rfm", "RFM_SEGMENTS", "rfm_segment",
-    "BetaGeo", "BetaGeoResult", "bgnbd_log_likelihood", "bgnbd_summary", "simulate_bgnbd",
+    "rfm", "RFM_SEGMENTS", "NEW_SEGMENT", "rfm_segment",
+    "BetaGeo", "BetaGeoResult", "BetaGeoWarning", "bgnbd_log_likelihood", "bgnbd_summary", "simulate_bgnbd",
 ]
 
 
@@ -59,30 +61,46 @@ def _z(level: float) -> float:
     return float(ndtri(0.5 + level / 2))
 
 
-def _nps_scores(scores) -> np.ndarray:
+_CSAT_ADVICE = " For satisfaction ratings (e.g. 1–5) use csat(scores, top=(4, 5)) instead."
+
+
+def _nps_scores(scores, scale_checked: bool = False) -> np.ndarray:
     arr = vector("scores", scores)
     bad = (arr != np.round(arr)) | (arr < 0) | (arr > 10)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise fail("scores", "whole numbers from 0 to 10 (likelihood to recommend)", f"{arr[i]:g} at position {i}")
+        raise fail("scores", "whole numbers from 0 to 10 (likelihood to recommend)", f"{arr[i]:g} at position {i}",
+                   note="." + _CSAT_ADVICE)
+    if not isinstance(scale_checked, (bool, np.bool_)):
+        raise fail("scale_checked", "True or False", scale_checked, TypeError)
+    # A 1–5 rating passes the range check but is not a 0–10 answer: with nobody above 5 every answer would count
+    # as a detractor and NPS = −100. Refuse that unless the caller says the scale really is 0–10.
+    if arr.size > 1 and arr.min() >= 1 and arr.max() <= 5 and not scale_checked:
+        raise ValueError(f"scores look like a 1–5 rating, not 0–10 likelihood-to-recommend answers: all {arr.size} "
+                         "lie between 1 and 5, so every one would count as a detractor (NPS = −100)."
+                         + _CSAT_ADVICE + " If they really are 0–10 answers, pass scale_checked=True.")
     return arr
 
 
-def nps(scores) -> float:
+def nps(scores, *, scale_checked: bool = False) -> float:
     """Net promoter score (净推荐值): % promoters (9–10) − % detractors (0–6), from −100 to 100.
 
     Parameters
     ----------
     scores : sequence of int
         Answers to "How likely are you to recommend us to a friend?" on 0–10.
-        A value that is not a whole number from 0 to 10 raises ``ValueError``.
+        A value that is not a whole number from 0 to 10 raises ``ValueError``, and so
+        do answers that all lie between 1 and 5 (a satisfaction rating typed in by
+        mistake: use :func:`csat`), unless ``scale_checked=True``.
+    scale_checked : bool
+        True when answers that all lie between 1 and 5 really are 0–10 answers.
 
     Examples
     --------
     >>> nps([10, 9, 8, 7, 2])   # 2 promoters, 1 detractor out of 5
     20.0
     """
-    arr = _nps_scores(scores)
+    arr = _nps_scores(scores, scale_checked)
     return float(100.0 * (np.mean(arr >= 9) - np.mean(arr <= 6)))
 
 
@@ -118,7 +136,7 @@ class NPSResult(ResultMixin):
         return nps_plot(self, ax=ax)
 
 
-def nps_ci(scores, level: float = 0.95) -> NPSResult:
+def nps_ci(scores, level: float = 0.95, *, scale_checked: bool = False) -> NPSResult:
     """NPS with a confidence interval from the multinomial variance.
 
     With promoter share p_P and detractor share p_D among n answers,
@@ -137,7 +155,7 @@ def nps_ci(scores, level: float = 0.95) -> NPSResult:
     >>> res.nps, round(res.se, 4), round(res.low, 2), round(res.high, 2)
     (30.0, 7.8102, 14.69, 45.31)
     """
-    arr = _nps_scores(scores)
+    arr = _nps_scores(scores, scale_checked)
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
     n = arr.size
     p_pro, p_det = float(np.mean(arr >= 9)), float(np.mean(arr <= 6))
@@ -339,36 +357,139 @@ def customer_flow(customers_start, customers_end, new_customers) -> CustomerFlow
 _PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
-def _dates(frame: pd.DataFrame, name: str, column: str) -> pd.Series:
-    """Parse a date column (strings or datetimes) to datetime64, naming the first value that does not parse."""
+# Day and month as the first two numbers (03/02/2025, 3.2.25, 03-02-2025): the order is a convention.
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+_DATE_HELP = ("pass dayfirst=True (DD/MM/YYYY, the usual order in China and Europe), dayfirst=False "
+              "(MM/DD/YYYY, the US order) or date_format='%d/%m/%Y'")
+
+
+def _day_first(text: pd.Series, name: str, dayfirst) -> bool | None:
+    """Whether day/month text puts the day first: from ``dayfirst``, or from the text when it cannot be misread.
+
+    None when no value has a day and a month as its first two numbers. Text where some value could be read
+    both ways (03/02/2025) is refused unless ``dayfirst`` says which, and so is text that mixes the orders.
+    """
+    parts = text.str.extract(_DAY_MONTH)
+    found = parts[0].notna().to_numpy()
+    if not found.any():
+        return None
+    if dayfirst is not None:
+        if not isinstance(dayfirst, (bool, np.bool_)):
+            raise fail("dayfirst", "True (day first), False (month first) or None", dayfirst, TypeError)
+        return bool(dayfirst)
+    first = parts[0].to_numpy(dtype=float)[found]
+    second = parts[2].to_numpy(dtype=float)[found]
+    values = text.to_numpy()[found]
+    day_first, month_first = first > 12, second > 12
+    if day_first.any() and month_first.any():
+        raise ValueError(f"{name} mixes day-first and month-first dates ({values[day_first][0]!r} and "
+                         f"{values[month_first][0]!r}): fix the data or pass date_format= for the one order used")
+    both = (first <= 12) & (second <= 12)
+    if both.any():
+        clue = ""
+        if day_first.any():
+            clue = f" (the column also has {values[day_first][0]!r}, which suggests day first)"
+        elif month_first.any():
+            clue = f" (the column also has {values[month_first][0]!r}, which suggests month first)"
+        raise ValueError(f"{name} has dates such as {values[both][0]!r} that read as day/month or as month/day"
+                         f"{clue}; crmlab does not guess: {_DATE_HELP}")
+    return bool(day_first.any())
+
+
+def _dates(frame: pd.DataFrame, name: str, column: str, dayfirst=None, date_format=None) -> pd.Series:
+    """Parse a date column (strings or datetimes) to datetime64, naming the first value that does not parse.
+
+    ISO dates (2024-03-31) parse as they are. Text with the day and the month as its first two numbers
+    (03/02/2025) needs ``dayfirst`` or ``date_format`` unless every value shows the order (25/02/2025); one
+    format is used for the whole column, never a guess per value.
+    """
     values = frame[column]
+    label = name if name == column else f"{name}[{column!r}]"
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
     elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         # Numbers would be read as nanoseconds since 1970: refuse rather than guess.
-        raise fail(f"{name}[{column!r}]", "dates (datetime64 or text such as '2024-03-31'), not numbers",
+        raise fail(label, "dates (datetime64 or text such as '2024-03-31'), not numbers",
                    values.iloc[:3].tolist(), TypeError)
     else:
-        try:
-            # One inferred format is fast; fall back to parsing each value on its own.
-            parsed = pd.to_datetime(values, errors="raise")
-        except (TypeError, ValueError, OverflowError):
-            try:
-                parsed = pd.to_datetime(values, errors="raise", format="mixed")
-            except (TypeError, ValueError, OverflowError):
-                coerced = pd.to_datetime(values, errors="coerce", format="mixed")
-                bad = coerced.isna() & values.notna()
-                first = values[bad].iloc[0] if bad.any() else values.iloc[0]
-                raise fail(f"{name}[{column!r}]", "dates that parse (e.g. '2024-03-31')", first) from None
+        # Parse each distinct text once (a log repeats the same few hundred dates), then map back to the rows.
+        codes, uniques = pd.factorize(values)
+        if len(uniques) == 0:
+            raise fail(label, "a date in every row", f"a missing date at row {values.index[0]!r}")
+        parsed_unique = _parse_text(pd.Series(uniques, dtype=object), label, dayfirst, date_format)
+        stamps = parsed_unique.to_numpy()[np.maximum(codes, 0)]
+        parsed = pd.Series(stamps, index=values.index, name=values.name)
+        if (codes < 0).any():
+            parsed[codes < 0] = pd.NaT
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     if parsed.isna().any():
         where = parsed.index[parsed.isna().to_numpy()][0]
-        raise fail(f"{name}[{column!r}]", "a date in every row", f"a missing date at row {where!r}")
+        raise fail(label, "a date in every row", f"a missing date at row {where!r}")
     return parsed
 
 
-def _as_of(as_of, name: str = "as_of") -> pd.Timestamp:
+def _parse_text(values: pd.Series, label: str, dayfirst, date_format) -> pd.Series:
+    """Parse distinct, non-missing date texts with one format for all (see :func:`_dates`)."""
+    text = values.astype(str)
+    if date_format is not None:
+        if not isinstance(date_format, str) or "%" not in date_format:
+            raise fail("date_format", "a strptime format such as '%d/%m/%Y' or '%Y-%m-%d'", date_format,
+                       TypeError if not isinstance(date_format, str) else ValueError)
+        fmt = date_format
+    else:
+        try:
+            return pd.to_datetime(values, errors="raise", format="ISO8601")
+        except (TypeError, ValueError, OverflowError):
+            order = _day_first(text, label, dayfirst)
+            fmt = "infer" if order is None else _slashed_format(text, order)
+    if fmt == "infer":
+        from pandas.tseries.api import guess_datetime_format
+
+        fmt = guess_datetime_format(str(text.iloc[0])) if len(text) else None
+        if fmt is None:
+            raise fail(label, "dates that parse (e.g. '2024-03-31')", values.iloc[0] if len(text) else None)
+    parsed = pd.to_datetime(values, errors="coerce", format=fmt)
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        first = values[bad].iloc[0]
+        try:
+            pd.Timestamp(first)
+            readable = True
+        except (TypeError, ValueError, OverflowError):
+            readable = False
+        if not readable and date_format is None:
+            how = "dates that parse (e.g. '2024-03-31')"
+        elif date_format is not None:
+            how = f"dates in the format date_format={fmt!r}"
+        elif dayfirst is not None:
+            how = f"dates in the order dayfirst={bool(dayfirst)} gives ({fmt})"
+        else:
+            how = f"dates in one format, like the first one ({fmt}); for another format pass date_format="
+        raise fail(label, how, first)
+    return parsed
+
+
+def _slashed_format(text: pd.Series, dayfirst: bool) -> str:
+    """The strptime format of day/month text such as 03/02/2025 (separator and year length from the first value)."""
+    match = _DAY_MONTH.match(str(text.iloc[0]))
+    if match is None:
+        return "infer"
+    sep, year = match.group(2), "%Y" if len(match.group(4)) == 4 else "%y"
+    head = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
+    rest = str(text.iloc[0])[match.end():].strip()
+    if not rest:
+        return f"{head}{sep}{year}"
+    from pandas.tseries.api import guess_datetime_format
+
+    whole = guess_datetime_format(str(text.iloc[0]), dayfirst=dayfirst)
+    return whole if whole is not None and whole.startswith(head) else f"{head}{sep}{year}"
+
+
+def _as_of(as_of, name: str = "as_of", dayfirst=None, date_format=None) -> pd.Timestamp:
+    if isinstance(as_of, str) and _DAY_MONTH.match(as_of):
+        # Same rule as the log's dates: 03/02/2025 is refused unless the order is given.
+        return _dates(pd.DataFrame({name: [as_of]}), name, name, dayfirst, date_format).iloc[0]
     try:
         stamp = pd.Timestamp(as_of)
     except (TypeError, ValueError):
@@ -387,7 +508,8 @@ def _customer_ids(frame: pd.DataFrame, name: str, column: str) -> pd.Series:
 
 
 def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "date",
-                     period: str = "quarter") -> pd.DataFrame:
+                     period: str = "quarter", *, dayfirst: bool | None = None,
+                     date_format: str | None = None) -> pd.DataFrame:
     """Period-by-period retention of *active* customers from a transaction log.
 
     A customer is active in a period if they buy in it. For each period: ``active``
@@ -396,6 +518,10 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
     the previous period, not in this one), ``retention`` = retained / active in the
     previous period, ``churn`` = 1 − retention and ``acquisition`` = new / active in
     the previous period. The first period has no previous one: its rates are NaN.
+
+    Text dates such as 03/02/2025, which read as day/month or month/day, need
+    ``dayfirst`` (True or False) or ``date_format`` (e.g. ``"%d/%m/%Y"``); they are
+    never guessed.
 
     Examples
     --------
@@ -413,7 +539,8 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
     if len(transactions) == 0:
         raise fail("transactions", "at least one transaction", "an empty DataFrame")
     ids = _customer_ids(transactions, "transactions", customer)
-    when = pd.PeriodIndex(_dates(transactions, "transactions", date).dt.to_period(_PERIODS[period]))
+    when = pd.PeriodIndex(_dates(transactions, "transactions", date, dayfirst, date_format)
+                          .dt.to_period(_PERIODS[period]))
     codes, _ = pd.factorize(ids)
     periods = pd.period_range(when.min(), when.max(), freq=_PERIODS[period])
     slot = when.asi8 - periods[0].ordinal
@@ -697,10 +824,11 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
 # ---------------------------------------------------------------------------
 
 #: Segment of a customer by (recency level, frequency level); levels are "low", "mid", "high".
+#: :func:`rfm` labels a customer "new customers" instead when the first purchase is recent (see ``new_within``).
 RFM_SEGMENTS = {
     ("high", "high"): "champions",
     ("high", "mid"): "potential loyalists",
-    ("high", "low"): "new customers",
+    ("high", "low"): "promising",
     ("mid", "high"): "loyal customers",
     ("mid", "mid"): "need attention",
     ("mid", "low"): "about to sleep",
@@ -710,9 +838,10 @@ RFM_SEGMENTS = {
 }
 
 
-def _level(score: np.ndarray, bins: int) -> np.ndarray:
+def _level_code(score: np.ndarray, bins: int) -> np.ndarray:
+    """0 (low), 1 (mid) or 2 (high) for scores 1..bins."""
     pos = (score - 1) / (bins - 1)
-    return np.where(pos < 0.4, "low", np.where(pos > 0.6, "high", "mid"))
+    return np.where(pos < 0.4, 0, np.where(pos > 0.6, 2, 1))
 
 
 def rfm_segment(r, f, bins: int = 5):
@@ -725,13 +854,15 @@ def rfm_segment(r, f, bins: int = 5):
     ============  ================  ===================  ================
     R \\ F         low               mid                  high
     ============  ================  ===================  ================
-    high          new customers     potential loyalists  champions
+    high          promising         potential loyalists  champions
     mid           about to sleep    need attention       loyal customers
     low           lost              hibernating          at risk
     ============  ================  ===================  ================
 
     Recency and frequency together say how likely a next purchase is (the chapter's
     "recency × frequency → next purchase"); the monetary score is reported beside it.
+    A low frequency says little about a customer who has only just arrived: :func:`rfm`
+    calls customers whose first purchase is recent "new customers" instead (:data:`NEW_SEGMENT`).
 
     Examples
     --------
@@ -740,23 +871,58 @@ def rfm_segment(r, f, bins: int = 5):
     """
     scalar = np.ndim(r) == 0 and np.ndim(f) == 0
     r_arr, f_arr = np.atleast_1d(np.asarray(r, dtype=float)), np.atleast_1d(np.asarray(f, dtype=float))
-    rl, fl = _level(r_arr, bins), _level(f_arr, bins)
-    lookup = {k[0] + "|" + k[1]: v for k, v in RFM_SEGMENTS.items()}
-    names = np.array([lookup[a + "|" + b] for a, b in zip(rl, fl)], dtype=object)
+    levels = ("low", "mid", "high")
+    table = np.array([[RFM_SEGMENTS[(rl, fl)] for fl in levels] for rl in levels], dtype=object)
+    names = table[_level_code(r_arr, bins), _level_code(f_arr, bins)]   # one array lookup, not one per customer
     return str(names[0]) if scalar else names
 
 
-def _score(values: np.ndarray, appearance: np.ndarray, bins: int, best_low: bool) -> np.ndarray:
-    # Rank best first; ties go to the customer who appears first in the log.
-    key = values if best_low else -values
-    order = np.lexsort((appearance, key))
-    position = np.empty(values.size, dtype=np.int64)
-    position[order] = np.arange(values.size)
-    return bins - (position * bins) // values.size
+#: Segment of customers too new to have a purchase frequency (see :func:`rfm`).
+NEW_SEGMENT = "new customers"
+
+
+def _score(values: np.ndarray, bins: int, best_low: bool) -> np.ndarray:
+    """Scores 1..bins from the mid-rank: customers with equal values share a score, whatever the row order.
+
+    A customer's position is the share of customers with a worse value plus half the share tied with it
+    (the middle of its tie group, as in mid-ranks); the score is the ``bins``-quantile that position falls
+    in. Without ties this cuts the customers into ``bins`` groups of (nearly) equal size.
+    """
+    key = -values if best_low else values  # larger key = better
+    ordered = np.sort(key)
+    worse = np.searchsorted(ordered, key, side="left")
+    tied = np.searchsorted(ordered, key, side="right") - worse
+    # Integer arithmetic: (worse + tied / 2) / n × bins, floored, without rounding error at the cuts.
+    return np.minimum(1 + ((2 * worse + tied) * bins) // (2 * values.size), bins).astype(np.int64)
+
+
+def _exact_ties(totals: np.ndarray, codes: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """Per-customer totals whose ties do not depend on the order of the rows.
+
+    A float sum depends on the order of its terms in the last bits, so two customers with the same purchases
+    could get totals one ulp apart, and a different score, in one row order but not in another. Totals that
+    are equal or within rounding (1e-9 relative) of another customer's are recomputed with ``math.fsum``,
+    which is correctly rounded and so does not depend on the order.
+    """
+    ordered = np.sort(totals)
+    close = np.abs(np.diff(ordered)) <= 1e-9 * np.maximum(np.abs(ordered[1:]), 1.0)
+    if not close.any():
+        return totals
+    suspects = np.flatnonzero(np.isin(totals, np.concatenate([ordered[:-1][close], ordered[1:][close]])))
+    rows = np.isin(codes, suspects)
+    sub_codes, sub_amounts = codes[rows], amounts[rows]
+    order = np.argsort(sub_codes, kind="stable")
+    sub_codes, sub_amounts = sub_codes[order], sub_amounts[order]
+    starts = np.flatnonzero(np.r_[True, sub_codes[1:] != sub_codes[:-1]])
+    out = totals.copy()
+    for customer, chunk in zip(sub_codes[starts], np.split(sub_amounts, starts[1:])):
+        out[customer] = math.fsum(chunk)
+    return out
 
 
 def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "date", amount: str = "amount",
-        as_of=None, bins: int = 5, monetary: str = "total") -> pd.DataFrame:
+        as_of=None, bins: int = 5, monetary: str = "total", *, new_within: int = 90, dayfirst: bool | None = None,
+        date_format: str | None = None) -> pd.DataFrame:
     """RFM analysis: recency, frequency and monetary value per customer, scored 1..``bins``.
 
     Parameters
@@ -772,17 +938,26 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     bins : int
         Number of score levels, 2–9; ``bins`` is best (most recent, most frequent,
         largest spend) and 1 worst. Customers are ranked and cut into ``bins``
-        groups of (nearly) equal size; ties are broken by order of appearance in
-        the log (the customer seen first gets the better rank).
+        groups of (nearly) equal size. Customers with the same value get the same
+        score (the quantile of the middle of their tie group), so the scores never
+        depend on the order of the rows; with many ties the groups are unequal.
     monetary : {"total", "mean"}
         Monetary value as total spend or mean spend per purchase.
+    new_within : int
+        A customer whose first purchase lies fewer than ``new_within`` days before
+        ``as_of`` and whose frequency level is low is in the segment "new customers"
+        (too new to have bought often) instead of the R × F segment. Default 90 (a quarter).
+    dayfirst, date_format : optional
+        How to read text dates such as 03/02/2025 (day/month or month/day); required
+        for such text, which is never guessed. ISO dates (2025-02-03) need neither.
 
     Returns
     -------
     DataFrame
         Indexed by customer (sorted): ``recency`` (whole days from the last purchase
         to ``as_of``), ``frequency`` (purchases), ``monetary``, scores ``r``, ``f``,
-        ``m``, the ``rfm`` code such as "545" and the ``segment`` (see :func:`rfm_segment`).
+        ``m``, the ``rfm`` code such as "545", the ``segment`` (see :func:`rfm_segment`)
+        and ``tenure`` (whole days from the first purchase to ``as_of``).
 
     Examples
     --------
@@ -790,13 +965,13 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     ...                     "date": ["2025-01-02", "2025-01-05", "2025-02-01", "2025-02-10",
     ...                              "2025-03-01", "2025-03-20", "2025-03-30"],
     ...                     "amount": [50, 400, 70, 20, 90, 60, 30]})
-    >>> rfm(log, as_of="2025-03-31", bins=2)
-                 recency  frequency  monetary  r  f  m  rfm          segment
+    >>> rfm(log, as_of="2025-03-31", bins=2, new_within=60)
+                 recency  frequency  monetary  r  f  m  rfm        segment  tenure
     customer_id
-    a                 11          3     180.0  2  2  2  222        champions
-    b                 85          1     400.0  1  1  2  112             lost
-    c                 49          1      20.0  1  1  1  111             lost
-    d                  1          2     120.0  2  2  1  221        champions
+    a                 11          3     180.0  2  2  2  222      champions      88
+    b                 85          1     400.0  1  1  2  112           lost      85
+    c                 49          1      20.0  1  1  1  111  new customers      49
+    d                  1          2     120.0  2  2  1  221      champions      30
     """
     columns("transactions", transactions, [customer, date, amount])
     choice("monetary", monetary, ("total", "mean"))
@@ -805,7 +980,9 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     if len(transactions) == 0:
         raise fail("transactions", "at least one transaction", "an empty DataFrame")
     ids = _customer_ids(transactions, "transactions", customer)
-    when = _dates(transactions, "transactions", date)
+    when = _dates(transactions, "transactions", date, dayfirst, date_format)
+    if isinstance(new_within, bool) or not isinstance(new_within, Integral) or new_within < 0:
+        raise fail("new_within", "a whole number of days >= 0 (0: no customer is new)", new_within)
     try:
         money = pd.to_numeric(transactions[amount], errors="raise").to_numpy(dtype=float)
     except (TypeError, ValueError):
@@ -817,29 +994,34 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
         raise fail(f"transactions[{amount!r}]", "amounts >= 0 (refunds belong in a separate column)",
                    f"{money[i]:g} at row {transactions.index[i]!r}")
     day = when.to_numpy().astype("datetime64[D]").astype(np.int64)
-    cut = int(day.max()) if as_of is None else int(np.datetime64(_as_of(as_of).to_datetime64(), "D").astype(np.int64))
+    cut = int(day.max()) if as_of is None else \
+        int(np.datetime64(_as_of(as_of, "as_of", dayfirst, date_format).to_datetime64(), "D").astype(np.int64))
     keep = day <= cut
     if not keep.any():
         raise fail("as_of", f"on or after the first purchase ({np.datetime64(int(day.min()), 'D')})", as_of)
     if not keep.all():
         ids, day, money = ids[keep], day[keep], money[keep]
-    codes, uniques = pd.factorize(ids, sort=False)  # codes follow the order of first appearance
+    codes, uniques = pd.factorize(ids, sort=False)
     k = uniques.size
     frequency = np.bincount(codes, minlength=k)
-    spend = np.bincount(codes, weights=money, minlength=k)
+    spend = _exact_ties(np.bincount(codes, weights=money, minlength=k), codes, money)
     last = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last, codes, day)
+    first = np.full(k, np.iinfo(np.int64).max)
+    np.minimum.at(first, codes, day)
     recency = cut - last
     value = spend if monetary == "total" else spend / frequency
-    appearance = np.arange(k)
-    r = _score(recency.astype(float), appearance, bins, best_low=True)
-    f = _score(frequency.astype(float), appearance, bins, best_low=False)
-    m = _score(value, appearance, bins, best_low=False)
+    r = _score(recency.astype(float), bins, best_low=True)
+    f = _score(frequency.astype(float), bins, best_low=False)
+    m = _score(value, bins, best_low=False)
     code = (r * 100 + f * 10 + m).astype(str)
+    segment = np.asarray(rfm_segment(r, f, bins), dtype=object)
+    tenure = cut - first
+    segment[(tenure < new_within) & (_level_code(f.astype(float), bins) == 0)] = NEW_SEGMENT
     out = pd.DataFrame({"recency": recency, "frequency": frequency, "monetary": value, "r": r, "f": f, "m": m,
-                        "rfm": pd.array(code, dtype="str"), "segment": rfm_segment(r, f, bins)},
+                        "rfm": pd.array(code, dtype="str"), "segment": segment, "tenure": tenure},
                        index=pd.Index(uniques, name=customer))
-    out["segment"] = pd.Categorical(out["segment"], categories=list(dict.fromkeys(RFM_SEGMENTS.values())))
+    out["segment"] = pd.Categorical(out["segment"], categories=[NEW_SEGMENT, *dict.fromkeys(RFM_SEGMENTS.values())])
     return out.sort_index()
 
 
@@ -982,8 +1164,13 @@ class BetaGeo:
         ll = float(_loglik_terms(params, x, tx, big_t).sum())
         se = self._standard_errors(logp, x, tx, big_t)
         converged = bool(res.success or np.max(np.abs(objective(logp)[1])) < 1e-6)
+        problems = _fit_problems(params, se, converged, x)
+        if problems:
+            warnings.warn(f"BG/NBD fit on {n} customers is unreliable: {'; '.join(problems)}. {_FIT_ADVICE}",
+                          BetaGeoWarning, stacklevel=2)
         return BetaGeoResult(r=float(params[0]), alpha=float(params[1]), a=float(params[2]), b=float(params[3]),
                              log_likelihood=ll, n=int(n), converged=converged, iterations=int(res.nit),
+                             problems=problems,
                              se=pd.Series(se, index=["r", "alpha", "a", "b"], name="se"),
                              frequency=pd.Series(x, index=index, name="frequency"),
                              recency=pd.Series(tx, index=index, name="recency"),
@@ -1010,6 +1197,36 @@ class BetaGeo:
         var = np.diag(cov)
         # Delta method: se(θ) = θ · se(log θ).
         return np.where(var > 0, np.exp(logp) * np.sqrt(np.abs(var)), np.nan)
+
+
+class BetaGeoWarning(UserWarning):
+    """A BG/NBD fit that did not converge or ran to a boundary (its predictions are unreliable)."""
+
+
+_FIT_ADVICE = ("Four parameters need a few hundred customers with repeat purchases: use more customers or a longer "
+               "calibration period, or a simpler summary (RFM) for this data")
+# Above this a gamma or beta parameter has run off to infinity: its distribution has collapsed to one value.
+_RUNAWAY = 1e4
+
+
+def _fit_problems(params, se, converged: bool, x) -> tuple[str, ...]:
+    """What makes a BG/NBD fit unreliable, in words (empty when nothing does)."""
+    r, alpha, a, b = params
+    problems = []
+    if not converged:
+        problems.append("the optimiser did not converge")
+    if a > _RUNAWAY or b > _RUNAWAY:
+        problems.append(f"a = {a:.3g} and b = {b:.3g} run off to infinity (the data cannot tell customers' drop-out "
+                        f"probabilities apart, so every customer gets the same one, a/(a+b) = {a / (a + b):.3f})")
+    if r > _RUNAWAY or alpha > _RUNAWAY:
+        problems.append(f"r = {r:.3g} and alpha = {alpha:.3g} run off to infinity (every customer gets the same "
+                        f"purchase rate, r/alpha = {r / alpha:.3g} per time unit)")
+    if not np.all(np.isfinite(se)):
+        names = [k for k, v in zip(("r", "alpha", "a", "b"), se) if not np.isfinite(v)]
+        problems.append(f"the standard errors of {', '.join(names)} cannot be computed")
+    if int(np.sum(x > 0)) < 4:
+        problems.append(f"only {int(np.sum(x > 0))} customer(s) made a repeat purchase")
+    return tuple(problems)
 
 
 def _as_array(name, value):
@@ -1046,6 +1263,8 @@ class BetaGeoResult(ResultMixin):
     frequency: pd.Series = field(compare=False, repr=False)
     recency: pd.Series = field(compare=False, repr=False)
     T: pd.Series = field(compare=False, repr=False)
+    #: Why the fit is unreliable, in words (empty for a sound fit); see :class:`BetaGeoWarning`.
+    problems: tuple = field(default=(), compare=False)
     _title = "BG/NBD model"
 
     @property
@@ -1054,7 +1273,16 @@ class BetaGeoResult(ResultMixin):
         return pd.Series([self.r, self.alpha, self.a, self.b], index=["r", "alpha", "a", "b"], name="estimate")
 
     def _headline(self) -> dict:
-        return {"log-likelihood": self.log_likelihood, "customers": self.n, "converged": self.converged}
+        out = {"log-likelihood": self.log_likelihood, "customers": self.n, "converged": self.converged,
+               "iterations": self.iterations}
+        if self.problems:
+            out["unreliable"] = "; ".join(self.problems)
+        return out
+
+    @property
+    def reliable(self) -> bool:
+        """True when the fit converged to finite parameters with standard errors (``problems`` is empty)."""
+        return not self.problems
 
     def to_frame(self) -> pd.DataFrame:
         """Parameter estimates with standard errors."""
@@ -1127,8 +1355,15 @@ class BetaGeoResult(ResultMixin):
                 out[i] += np.exp(betaln(a + 1, b + xi - 1) - lb) * (1 - partial)
         return float(out[0]) if np.ndim(x) == 0 else out
 
-    def predict(self, t) -> pd.DataFrame:
-        """For every fitted customer: frequency, recency, T, P(alive) and expected purchases in the next ``t``."""
+    def predict(self, t, *, allow_unreliable: bool = False) -> pd.DataFrame:
+        """For every fitted customer: frequency, recency, T, P(alive) and expected purchases in the next ``t``.
+
+        An unreliable fit (see ``problems``) raises ``ValueError`` with the reason, unless
+        ``allow_unreliable=True``.
+        """
+        if self.problems and not allow_unreliable:
+            raise ValueError(f"this BG/NBD fit is unreliable ({'; '.join(self.problems)}), so its predictions would "
+                             f"be too. {_FIT_ADVICE}. To predict anyway, pass allow_unreliable=True.")
         return pd.DataFrame({"frequency": self.frequency, "recency": self.recency, "T": self.T,
                              "p_alive": self.p_alive(), "expected": self.conditional_expected_purchases(t)})
 
@@ -1211,7 +1446,8 @@ _UNITS = {"day": 1.0, "week": 7.0}
 
 
 def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "date",
-                  amount: str | None = None, as_of=None, unit: str = "week", holdout_end=None) -> pd.DataFrame:
+                  amount: str | None = None, as_of=None, unit: str = "week", holdout_end=None, *,
+                  dayfirst: bool | None = None, date_format: str | None = None) -> pd.DataFrame:
     """Summarise a transaction log into the BG/NBD inputs (frequency, recency, T) per customer.
 
     Purchases are counted per calendar day (several on one day count once, as in
@@ -1231,6 +1467,9 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
     unit : {"week", "day"}
     holdout_end : date, optional
         If given, adds ``holdout`` = purchase days in (as_of, holdout_end] and ``holdout_length`` in ``unit``.
+    dayfirst, date_format : optional
+        How to read text dates such as 03/02/2025 (day/month or month/day); required
+        for such text, which is never guessed.
 
     Examples
     --------
@@ -1248,7 +1487,8 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
     if len(transactions) == 0:
         raise fail("transactions", "at least one transaction", "an empty DataFrame")
     ids = _customer_ids(transactions, "transactions", customer)
-    day = _dates(transactions, "transactions", date).to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = _dates(transactions, "transactions", date, dayfirst, date_format).to_numpy() \
+        .astype("datetime64[D]").astype(np.int64)
     frame = pd.DataFrame({"id": ids.to_numpy(), "day": day})
     if amount is not None:
         money = pd.to_numeric(transactions[amount], errors="coerce").to_numpy(dtype=float)
@@ -1256,7 +1496,8 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
             i = int(np.flatnonzero(~np.isfinite(money) | (money < 0))[0])
             raise fail(f"transactions[{amount!r}]", "amounts >= 0", f"{transactions[amount].iloc[i]!r} at row {i}")
         frame["money"] = money
-    cut = int(day.max()) if as_of is None else int(np.datetime64(_as_of(as_of).to_datetime64(), "D").astype(np.int64))
+    cut = int(day.max()) if as_of is None else \
+        int(np.datetime64(_as_of(as_of, "as_of", dayfirst, date_format).to_datetime64(), "D").astype(np.int64))
     calib = frame[frame["day"] <= cut]
     if calib.empty:
         raise fail("as_of", "on or after the first purchase in the log", as_of)
@@ -1273,7 +1514,8 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
         rep = days[days["repeat"]].groupby("id")["money"].mean()
         out["monetary"] = rep.reindex(out.index).fillna(0.0)
     if holdout_end is not None:
-        end = int(np.datetime64(_as_of(holdout_end, "holdout_end").to_datetime64(), "D").astype(np.int64))
+        end = int(np.datetime64(_as_of(holdout_end, "holdout_end", dayfirst, date_format).to_datetime64(), "D")
+                  .astype(np.int64))
         if end <= cut:
             raise fail("holdout_end", f"after as_of ({np.datetime64(cut, 'D')})", holdout_end)
         later = frame[(frame["day"] > cut) & (frame["day"] <= end)].drop_duplicates(["id", "day"])

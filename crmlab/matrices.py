@@ -23,6 +23,13 @@ Conventions
 * The gap axis of the RPM always splits at 0; a gap of exactly 0 counts as a strength.
 * Both matrices keep the input's index and columns and add their own columns.
   The crosshair used is stored in ``frame.attrs["crmlab_matrix"]`` for the plots.
+* A matrix built from a sample of respondents places each attribute with sampling error.
+  :func:`pem_ci` and :func:`rpm_ci` bootstrap the respondents and give each position a
+  confidence interval; an attribute whose interval crosses a crosshair line is
+  "too close to call" (:data:`TOO_CLOSE`) rather than in a quadrant.
+
+The matrix is Martilla & James's importance-performance analysis (Martilla, J. A. & James,
+J. C. (1977), "Importance-performance analysis", *Journal of Marketing* 41(1): 77–79).
 
 Examples
 --------
@@ -55,6 +62,9 @@ __all__ = [
     "derived_importance",
     "DerivedImportance",
     "action_list",
+    "pem_ci",
+    "rpm_ci",
+    "TOO_CLOSE",
 ]
 
 
@@ -550,3 +560,184 @@ def action_list(data: pd.DataFrame, importance: str = "importance", performance:
     out = out.iloc[order]
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
+
+
+#: The call for an attribute whose confidence interval crosses a crosshair line.
+TOO_CLOSE = "too close to call"
+
+
+def _survey_arrays(responses, attributes, firm, own, competitor, importance_prefix, performance_prefix):
+    """Ratings as float arrays (respondents × attributes) for the firm's and the competitor's customers."""
+    firms = responses[firm]
+    is_own, is_comp = (firms == own).to_numpy(), (firms == competitor).to_numpy()
+    imp = np.column_stack([pd.to_numeric(responses[f"{importance_prefix}{a}"], errors="raise").to_numpy(float)
+                           for a in attributes])
+    perf = np.column_stack([pd.to_numeric(responses[f"{performance_prefix}{a}"], errors="raise").to_numpy(float)
+                            for a in attributes])
+    return imp[is_own], perf[is_own], imp[is_comp], perf[is_comp]
+
+
+def _means(rows: np.ndarray, pick: np.ndarray) -> np.ndarray:
+    """Column means of the resamples ``rows[pick]`` (resamples × columns), missing answers skipped."""
+    sample = rows[pick]                      # resamples × respondents × attributes
+    count = np.sum(~np.isnan(sample), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nansum(sample, axis=1) / np.where(count > 0, count, np.nan)
+
+
+def _bootstrap(responses, kind, attributes, crosshair, n_boot, level, seed, firm, own, competitor,
+               importance_from, importance_prefix, performance_prefix, names):
+    from crmlab._checks import number as _number
+
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
+        raise fail("n_boot", "a whole number of bootstrap resamples >= 100", n_boot)
+    level = _number("level", level, low=0, high=1, low_open=True, high_open=True)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise fail("seed", "a whole number >= 0 (the random seed, so the intervals are reproducible)", seed,
+                   TypeError if not isinstance(seed, (int, np.integer)) else ValueError)
+    table = attribute_table(responses, attributes, firm=firm, own=own, competitor=competitor,
+                            importance_from=importance_from, importance_prefix=importance_prefix,
+                            performance_prefix=performance_prefix, names=names)
+    frame = pem(table, crosshair=crosshair) if kind == "pem" else rpm(table, crosshair=crosshair)
+    if not isinstance(crosshair, str) and kind == "pem":
+        fixed = frame.attrs[_ATTRS_KEY]["crosshair"]
+    else:
+        fixed = None
+    attrs = list(table.index)
+    own_imp, own_perf, comp_imp, comp_perf = _survey_arrays(responses, attrs, firm, own, competitor,
+                                                            importance_prefix, performance_prefix)
+    rng = np.random.default_rng(int(seed))
+    imp_b, second_b = [], []
+    chunk = max(1, 400_000 // max(own_imp.size + comp_imp.size, 1))
+    n_o, n_c = own_imp.shape[0], comp_imp.shape[0]
+    done = 0
+    while done < n_boot:
+        draws = min(chunk, n_boot - done)
+        # Resample each firm's customers separately: the survey fixed how many of each it asked.
+        pick_o = rng.integers(0, n_o, size=(draws, n_o))
+        pick_c = rng.integers(0, n_c, size=(draws, n_c))
+        perf_own, comp = _means(own_perf, pick_o), _means(comp_perf, pick_c)
+        if importance_from == "all":
+            imp = _means(np.vstack([own_imp, comp_imp]), np.hstack([pick_o, pick_c + n_o]))
+        else:
+            imp = _means(own_imp, pick_o)
+        imp_b.append(imp)
+        second_b.append(perf_own if kind == "pem" else perf_own - comp)
+        done += draws
+    imp_b, second_b = np.vstack(imp_b), np.vstack(second_b)
+    keep = np.all(np.isfinite(imp_b), axis=1) & np.all(np.isfinite(second_b), axis=1)
+    imp_b, second_b = imp_b[keep], second_b[keep]
+    # The crosshair is re-estimated in every resample when it is the mean or median of the attributes.
+    if isinstance(crosshair, str):
+        centre = np.mean if crosshair == "mean" else np.median
+        cut_imp = centre(imp_b, axis=1, keepdims=True)
+        cut_second = centre(second_b, axis=1, keepdims=True) if kind == "pem" else np.zeros((len(imp_b), 1))
+    else:
+        cut_imp = np.full((len(imp_b), 1), frame.attrs[_ATTRS_KEY]["crosshair"][0])
+        cut_second = np.full((len(imp_b), 1), fixed[1] if fixed is not None else 0.0)
+    imp_margin, second_margin = imp_b - cut_imp, second_b - cut_second
+    tail = (1 - level) / 2
+    lo_i, hi_i = np.quantile(imp_margin, [tail, 1 - tail], axis=0)
+    lo_s, hi_s = np.quantile(second_margin, [tail, 1 - tail], axis=0)
+    info = frame.attrs[_ATTRS_KEY]
+    point_imp = frame[info["importance"]].to_numpy(float) - info["crosshair"][0]
+    point_second = (frame[info["x"]].to_numpy(float) - (info["crosshair"][1] or 0.0))
+    second = "performance_margin" if kind == "pem" else "gap"
+    frame["importance_margin"] = point_imp
+    frame["importance_margin_low"], frame["importance_margin_high"] = lo_i, hi_i
+    if kind == "pem":
+        frame[second] = point_second
+    frame[f"{second}_low"], frame[f"{second}_high"] = lo_s, hi_s
+    # An interval that includes 0 crosses its crosshair line: the data cannot say which side the attribute is on.
+    crosses_imp = (lo_i <= 0) & (hi_i >= 0)
+    crosses_second = (lo_s < 0) & (hi_s >= 0)
+    hi_imp_b = imp_margin >= -1e-12
+    good_b = second_margin >= (-1e-12 if kind == "pem" else 0.0)
+    names_q = PEM_QUADRANTS if kind == "pem" else RPM_QUADRANTS
+    code_b = np.where(hi_imp_b, np.where(good_b, 1, 0), np.where(good_b, 3, 2))
+    code = np.array([names_q.index(str(q)) for q in frame["quadrant"]])
+    frame["stability"] = np.mean(code_b == code[None, :], axis=0)
+    frame["too_close"] = crosses_imp | crosses_second
+    frame["call"] = np.where(frame["too_close"], TOO_CLOSE, frame["quadrant"].astype(str))
+    frame.attrs[_ATTRS_KEY] = {**info, "intervals": {"level": level, "n_boot": int(n_boot), "seed": int(seed),
+                                                    "resamples": int(len(imp_b)),
+                                                    "importance": "importance_margin", "x": second}}
+    return frame
+
+
+_CI_DOC = """
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per respondent, as for :func:`attribute_table` (``firm``, ``imp_<attr>``,
+        ``perf_<attr>`` columns), e.g. the ``service_survey`` dataset.
+    attributes : list of str, optional
+        Attribute codes; default every attribute with both columns.
+    crosshair : as in :func:`{kind}`
+        A mean or median crosshair is re-estimated in every resample (it is an estimate too).
+    n_boot : int
+        Bootstrap resamples (>= 100; default 2000).
+    level : float
+        Confidence level of the intervals (default 0.95, percentile intervals).
+    seed : int
+        Random seed: the same seed gives the same intervals.
+    firm, own, competitor, importance_from, importance_prefix, performance_prefix, names
+        As in :func:`attribute_table`.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`{kind}` frame of the attribute table, plus per attribute:
+        ``importance_margin`` (importance − crosshair) with ``importance_margin_low`` /
+        ``_high``; {second}; ``stability`` (share of resamples that put the attribute in the
+        same quadrant); ``too_close`` (an interval includes 0, i.e. crosses a crosshair line)
+        and ``call``: the quadrant, or "too close to call". :func:`crmlab.plots.customers.matrix_plot`
+        draws the intervals around the crosshair lines.
+
+    Notes
+    -----
+    Respondents are resampled with replacement within each firm (the survey fixed how many
+    customers of each it asked), the attribute table and the crosshair are recomputed from
+    every resample, and the percentile interval of each margin is reported.
+"""
+
+
+def pem_ci(responses: pd.DataFrame, attributes: Sequence[str] | None = None, *, crosshair="mean",
+           n_boot: int = 2000, level: float = 0.95, seed: int = 0, firm: str = "firm", own: str = "own",
+           competitor: str = "competitor", importance_from: str = "all", importance_prefix: str = "imp_",
+           performance_prefix: str = "perf_", names: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+    """PEM positions with bootstrap confidence intervals over respondents, and "too close to call".
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> out = pem_ci(datasets.load("service_survey"), n_boot=500)
+    >>> out.loc["complaint_handling", ["quadrant", "call"]].tolist()
+    ['concentrate here', 'concentrate here']
+    >>> int(out["too_close"].sum()) > 0
+    True
+    """
+    return _bootstrap(responses, "pem", attributes, crosshair, n_boot, level, seed, firm, own, competitor,
+                      importance_from, importance_prefix, performance_prefix, names)
+
+
+def rpm_ci(responses: pd.DataFrame, attributes: Sequence[str] | None = None, *, crosshair="mean",
+           n_boot: int = 2000, level: float = 0.95, seed: int = 0, firm: str = "firm", own: str = "own",
+           competitor: str = "competitor", importance_from: str = "all", importance_prefix: str = "imp_",
+           performance_prefix: str = "perf_", names: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+    """RPM positions with bootstrap confidence intervals over respondents, and "too close to call".
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> out = rpm_ci(datasets.load("service_survey"), n_boot=500)
+    >>> out.loc["complaint_handling", "call"]
+    'urgent weakness'
+    """
+    return _bootstrap(responses, "rpm", attributes, crosshair, n_boot, level, seed, firm, own, competitor,
+                      importance_from, importance_prefix, performance_prefix, names)
+
+
+pem_ci.__doc__ += _CI_DOC.format(kind="pem", second="``performance_margin`` (performance − crosshair) with "
+                                 "``performance_margin_low`` / ``_high``")
+rpm_ci.__doc__ += _CI_DOC.format(kind="rpm", second="``gap_low`` / ``gap_high`` (the gap's interval; its line is 0)")

@@ -192,3 +192,34 @@ def test_input_errors():
         cu.bgnbd_summary(pd.DataFrame({"customer_id": ["a"], "date": ["2025-01-01"]}), holdout_end="2024-12-01")
     with pytest.raises(ValueError, match="unit must be one of 'day', 'week'"):
         cu.bgnbd_summary(pd.DataFrame({"customer_id": ["a"], "date": ["2025-01-01"]}), unit="month")
+
+
+def _small_sample(n: int = 60):
+    # The first 60 customers of the transactions log: too few for four parameters (issue 13).
+    log = datasets.load("transactions")
+    keep = sorted(log["customer_id"].unique())[:n]
+    return cu.bgnbd_summary(log[log["customer_id"].isin(keep)], as_of="2025-03-31")
+
+
+def test_a_degenerate_fit_on_small_data_warns_and_predict_refuses():
+    """Issue 13: on 60 customers the fit ran a and b off to ~1e6 with NaN standard errors and predict() carried on."""
+    small = _small_sample()
+    with pytest.warns(cu.BetaGeoWarning, match=r"BG/NBD fit on 60 customers is unreliable: the optimiser did not "
+                                               r"converge; a = .* and b = .* run off to infinity.*a few hundred"):
+        fit = cu.BetaGeo().fit(small["frequency"], small["recency"], small["T"])
+    assert not fit.converged and not fit.reliable and fit.a > 1e4 and fit.se[["a", "b"]].isna().all()
+    assert "converged=False" in repr(fit) and "unreliable=" in repr(fit)
+    assert "unreliable" in fit._repr_html_() and "iterations" in fit._repr_html_()
+    with pytest.raises(ValueError, match=r"this BG/NBD fit is unreliable .* pass allow_unreliable=True"):
+        fit.predict(13)
+    assert len(fit.predict(13, allow_unreliable=True)) == 60
+
+
+def test_a_sound_fit_is_quiet_and_shows_its_convergence(recwarn):
+    log = datasets.load("transactions")
+    summary = cu.bgnbd_summary(log, as_of="2025-03-31")
+    fit = cu.BetaGeo().fit(summary["frequency"], summary["recency"], summary["T"])
+    assert not [w for w in recwarn if issubclass(w.category, cu.BetaGeoWarning)]
+    assert fit.reliable and fit.problems == ()
+    assert "converged=True" in repr(fit) and "iterations=" in repr(fit) and "unreliable" not in repr(fit)
+    assert len(fit.predict(13)) == len(summary)

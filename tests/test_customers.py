@@ -84,9 +84,21 @@ def test_nps_rejects_text():
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.integers(0, 10), min_size=1, max_size=60))
 def test_nps_bounds_and_interval(scores):
-    res = cu.nps_ci(scores)
+    res = cu.nps_ci(scores, scale_checked=True)
     assert -100 <= res.low <= res.nps <= res.high <= 100
-    assert res.nps == pytest.approx(cu.nps(scores))
+    assert res.nps == pytest.approx(cu.nps(scores, scale_checked=True))
+
+
+def test_nps_refuses_a_one_to_five_rating_and_suggests_csat():
+    """Issue 13: nps() on a 1–5 scale returned −100 silently."""
+    ratings = [5, 4, 4, 3, 2, 5, 1, 4]
+    for call in (cu.nps, cu.nps_ci):
+        with pytest.raises(ValueError, match=r"look like a 1–5 rating.*NPS = −100.*csat\(scores, top=\(4, 5\)\)"):
+            call(ratings)
+    assert cu.nps(ratings, scale_checked=True) == -100.0   # the caller vouches for the 0–10 scale
+    assert cu.nps([3, 9]) == 0.0                            # one answer above 5 shows a 0–10 scale
+    with pytest.raises(ValueError, match=r"got '4.5 at position 1'\. For satisfaction ratings .* use csat"):
+        cu.nps([9, 4.5])
 
 
 # ---------------------------------------------------------------------------
@@ -313,21 +325,53 @@ def _small_log():
 
 
 def test_rfm_by_hand_with_five_bins():
-    out = cu.rfm(_small_log(), as_of="2025-03-31")
+    out = cu.rfm(_small_log(), as_of="2025-03-31", new_within=0)
     assert out.index.tolist() == ["a", "b", "c", "d", "e"]
     assert out["recency"].tolist() == [11, 85, 49, 1, 1]
     assert out["frequency"].tolist() == [3, 1, 1, 2, 1]
     assert out["monetary"].tolist() == [180, 400, 20, 120, 20]
-    # With 5 customers and 5 bins each rank gets its own score (5 = best).
-    # Recency ranks: d (1 day, seen before e), e, a, c, b.
-    assert out["r"].tolist() == [3, 1, 2, 5, 4]
-    # Frequency ranks: a, d, then the 1-purchase customers in order of appearance b, c, e.
-    assert out["f"].tolist() == [5, 3, 2, 4, 1]
-    # Monetary ranks: b, a, d, then c before e (tie at 20).
-    assert out["m"].tolist() == [4, 5, 2, 3, 1]
-    assert out["rfm"].tolist() == ["354", "135", "222", "543", "411"]
-    # Levels with 5 bins: 1-2 low, 3 mid, 4-5 high; b is (low R, mid F) = hibernating.
-    assert out["segment"].tolist() == ["loyal customers", "hibernating", "lost", "champions", "new customers"]
+    # Score = 1 + floor(bins × (worse + tied / 2) / n), n = 5, bins = 5 (5 = best); ties share a score.
+    # Recency: d and e tie at 1 day (3 worse, 2 tied: 1 + floor(5 × 4/5) = 5); a 2 worse, c 1, b none.
+    assert out["r"].tolist() == [3, 1, 2, 5, 5]
+    # Frequency: b, c, e tie at 1 purchase (0 worse, 3 tied: 1 + floor(5 × 1.5/5) = 2); d 4; a 5.
+    assert out["f"].tolist() == [5, 2, 2, 4, 2]
+    # Monetary: c and e tie at 20 (score 2); d 3; a 4; b 5.
+    assert out["m"].tolist() == [4, 5, 2, 3, 2]
+    assert out["rfm"].tolist() == ["354", "125", "222", "543", "522"]
+    # Levels with 5 bins: 1-2 low, 3 mid, 4-5 high; e is (high R, low F) = promising.
+    assert out["segment"].tolist() == ["loyal customers", "lost", "lost", "champions", "promising"]
+    assert out["tenure"].tolist() == [88, 85, 49, 30, 1]
+
+
+def test_rfm_new_customers_are_those_whose_first_purchase_is_recent():
+    """Issue 13: "new customers" meant (high R, low F) although every customer was acquired long ago."""
+    out = cu.rfm(_small_log(), as_of="2025-03-31", new_within=60)
+    # c (first and only purchase 49 days ago) and e (1 day ago) are new; b (85 days) is not; d has a mid+ F.
+    assert out["segment"].tolist() == ["loyal customers", "lost", "new customers", "champions", "new customers"]
+    assert cu.NEW_SEGMENT == "new customers" and out["segment"].cat.categories[0] == "new customers"
+    with pytest.raises(ValueError, match="new_within must be a whole number of days >= 0"):
+        cu.rfm(_small_log(), new_within=-1)
+
+
+def test_rfm_new_customers_on_the_dataset(log):
+    # The whole cohort was acquired in January–March 2024: nobody is new a year later, and the March recruits
+    # are new at the end of April 2024.
+    assert (cu.rfm(log, as_of="2025-03-31")["segment"] == "new customers").sum() == 0
+    early = cu.rfm(log, as_of="2024-04-30")
+    new = early["segment"] == "new customers"
+    assert new.sum() > 0 and (early.loc[new, "tenure"] < 90).all() and (early.loc[new, "f"] <= 2).all()
+
+
+def test_rfm_ties_share_a_score_and_row_order_does_not_matter(log):
+    """Issue 13: ties were broken by order of appearance (shuffling changed 407 of 2,500 codes)."""
+    out = cu.rfm(log, as_of="2025-03-31")
+    for seed in (1, 2, 3):
+        shuffled = cu.rfm(log.sample(frac=1, random_state=seed), as_of="2025-03-31")
+        pd.testing.assert_frame_equal(shuffled, out)
+    # Same behaviour, same score: every two-purchase customer gets one F score, and so on for each value.
+    for metric, score in (("recency", "r"), ("frequency", "f"), ("monetary", "m")):
+        assert (out.groupby(metric)[score].nunique() == 1).all()
+    assert out.loc[out["frequency"] == 2, "f"].unique().tolist() == [2]
 
 
 def test_rfm_default_as_of_and_mean_monetary():
@@ -353,8 +397,13 @@ def test_rfm_accepts_datetimes_and_other_column_names():
 def test_rfm_scores_are_balanced_on_the_dataset(log):
     out = cu.rfm(log)
     assert len(out) == log["customer_id"].nunique()
-    for col in "rfm":
-        assert out[col].value_counts().sort_index().tolist() == [500] * 5
+    # Spend has no ties: five groups of 500. Recency and frequency have ties, so their groups are uneven,
+    # but every score is used and no group holds more than a tie group plus a fifth.
+    assert out["m"].value_counts().sort_index().tolist() == [500] * 5
+    for col, metric in (("r", "recency"), ("f", "frequency")):
+        sizes = out[col].value_counts()
+        assert sorted(sizes.index) == [1, 2, 3, 4, 5]
+        assert sizes.max() <= 500 + out[metric].value_counts().max()
     assert out["frequency"].sum() == len(log)
     assert out["monetary"].sum() == pytest.approx(log["amount"].sum())
     assert out["rfm"].str.len().eq(3).all()
@@ -410,6 +459,59 @@ def test_rfm_errors(change, error, message):
         cu.rfm(change(_small_log()))
 
 
+def _text_log():
+    # Day-first text, as a Chinese or European export writes it: 3 February, 25 February, 1 March 2025 ...
+    return pd.DataFrame({"customer_id": ["a", "a", "b", "a", "b"],
+                         "date": ["03/02/2025", "25/02/2025", "10/01/2025", "01/03/2025", "12/03/2025"],
+                         "amount": [10, 20, 30, 40, 50]})
+
+
+@pytest.mark.parametrize("call", [
+    lambda log, **kw: cu.rfm(log, as_of="2025-03-31", **kw),
+    lambda log, **kw: cu.bgnbd_summary(log, as_of="2025-03-31", **kw),
+    lambda log, **kw: cu.period_retention(log, period="month", **kw),
+])
+def test_ambiguous_day_month_text_is_refused(call):
+    """Issue 13: 03/02/2025 was read month-first and 25/02/2025 day-first ("mixed") in one column."""
+    with pytest.raises(ValueError, match=r"transactions\['date'\] has dates such as '03/02/2025' that read as "
+                                         r"day/month or as month/day \(the column also has '25/02/2025', which "
+                                         r"suggests day first\); crmlab does not guess: pass dayfirst=True"):
+        call(_text_log())
+    # Told the order, the text gives the same answer as ISO dates.
+    iso = _text_log().assign(date=pd.to_datetime(_text_log()["date"], format="%d/%m/%Y").dt.strftime("%Y-%m-%d"))
+    expected = call(iso)
+    pd.testing.assert_frame_equal(call(_text_log(), dayfirst=True), expected)
+    pd.testing.assert_frame_equal(call(_text_log(), date_format="%d/%m/%Y"), expected)
+    # Month-first cannot read 25/02/2025: refused, never half one order and half the other.
+    with pytest.raises(ValueError, match=r"dates in the order dayfirst=False gives \(%m/%d/%Y\); got '25/02/2025'"):
+        call(_text_log(), dayfirst=False)
+
+
+def test_dates_by_hand_after_dayfirst():
+    out = cu.rfm(_text_log(), as_of="2025-03-31", dayfirst=True, new_within=0)
+    assert out["recency"].tolist() == [30, 19]          # a last bought on 1 March, b on 12 March
+    summary = cu.bgnbd_summary(_text_log(), as_of="2025-03-31", unit="day", dayfirst=True)
+    assert summary["T"].tolist() == [56.0, 80.0]        # a first bought on 3 February, b on 10 January
+    assert summary["recency"].tolist() == [26.0, 61.0]
+
+
+def test_unambiguous_text_dates_need_no_option():
+    log = _text_log().assign(date=["13/02/2025", "25/02/2025", "14/01/2025", "21/03/2025", "30/03/2025"])
+    assert cu.rfm(log, as_of="2025-03-31")["recency"].tolist() == [10, 1]   # every value shows day first
+    mixed = log.assign(date=["13/02/2025", "02/25/2025", "14/01/2025", "21/03/2025", "30/03/2025"])
+    with pytest.raises(ValueError, match=r"mixes day-first and month-first dates \('13/02/2025' and '02/25/2025'\)"):
+        cu.rfm(mixed)
+    with pytest.raises(ValueError, match=r"as_of has dates such as '03/04/2025'"):
+        cu.rfm(_small_log(), as_of="03/04/2025")
+    assert cu.rfm(_small_log(), as_of="31/03/2025")["recency"].tolist()[0] == 11
+    with pytest.raises(TypeError, match="dayfirst must be True \\(day first\\), False"):
+        cu.rfm(_text_log(), dayfirst="yes")
+    with pytest.raises(ValueError, match="date_format must be a strptime format"):
+        cu.rfm(_text_log(), date_format="DD/MM/YYYY")
+    with pytest.raises(ValueError, match=r"dates in the format date_format='%Y-%m-%d'; got '03/02/2025'"):
+        cu.rfm(_text_log(), date_format="%Y-%m-%d")
+
+
 def test_rfm_argument_errors():
     with pytest.raises(ValueError, match="bins must be a whole number from 2 to 9"):
         cu.rfm(_small_log(), bins=10)
@@ -425,7 +527,7 @@ def test_rfm_segments_table():
     assert cu.rfm_segment(5, 5) == "champions" and cu.rfm_segment(1, 1) == "lost"
     assert cu.rfm_segment(3, 3) == "need attention" and cu.rfm_segment(1, 5) == "at risk"
     assert cu.rfm_segment(2, 2, bins=2) == "champions" and cu.rfm_segment(1, 2, bins=2) == "at risk"
-    assert cu.rfm_segment([4, 2], [1, 4]).tolist() == ["new customers", "at risk"]
+    assert cu.rfm_segment([4, 2], [1, 4]).tolist() == ["promising", "at risk"]
     assert len(set(cu.RFM_SEGMENTS.values())) == 9
 
 
@@ -452,3 +554,12 @@ def test_customer_figures(log):
     with pytest.raises(ValueError, match="agg must be one of"):
         plots.rfm_heatmap(cu.rfm(log), values="monetary", agg="max")
     plt.close("all")
+
+
+def test_equal_spend_ties_exactly_whatever_the_order_of_the_amounts():
+    # 0.1 + 0.2 + 0.3 = 0.6000000000000001 but 0.3 + 0.2 + 0.1 = 0.6: a plain float sum would split the tie.
+    log = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b", "b", "c"],
+                        "date": ["2025-01-01"] * 7, "amount": [0.1, 0.2, 0.3, 0.3, 0.2, 0.1, 0.05]})
+    out = cu.rfm(log, bins=3)
+    assert out.loc["a", "monetary"] == out.loc["b", "monetary"] == 0.6
+    assert out.loc["a", "m"] == out.loc["b", "m"] and out.loc["a", "rfm"] == out.loc["b", "rfm"]

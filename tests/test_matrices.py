@@ -424,13 +424,95 @@ def test_matrix_explorer_reacts_and_never_raises():
     assert "Urgent weakness: Price level, Complaint handling." in box.verdict.value
     box.controls["importance"].value = float("nan")
     assert "✘" in box.verdict.value and box.image.value == b""
+    # Issue 13: a crosshair off the 1–5 rating scale is refused with a message, not drawn.
     box.controls["importance"].value = 1e308
+    assert "off the 1–5 rating scale" in box.verdict.value and box.image.value == b""
+    box.controls["importance"].value = 5.0
     assert "Urgent weakness: none." in box.verdict.value
     box.controls["kind"].value = "pem"
     box.controls["importance"].value = 3.0
     box.controls["performance"].value = -1e9
+    assert "performance cut -1e+09 is off the 1–5 rating scale: type a value from 1 to 5" in box.verdict.value
+    box.controls["performance"].value = 1.0
     assert "Concentrate here: none." in box.verdict.value
+    assert matrix_view(kind="pem", convention="point", importance=6, performance=3, scale=(0, 10)).ok
+    assert "off the 0–10 rating scale" in matrix_view(kind="pem", convention="point", importance=11, scale=(0, 10)).message
+    assert not matrix_view(convention="point", scale="1-5").ok
     # The pure function behind it: bad tables and choices give a message, not an exception.
     assert not matrix_view(pd.DataFrame({"x": [1]})).ok
     assert "kind must be one of" in matrix_view(kind="xyz").message
     assert not matrix_view("not a table").ok
+
+
+# ---------------------------------------------------------------------------
+# Bootstrap intervals over respondents (issue 13: noise shown as signal)
+# ---------------------------------------------------------------------------
+
+
+def test_bootstrap_intervals_mark_noise_as_too_close_to_call(survey):
+    """After-sales (+0.055) and delivery (+0.063) are no 'competitive strength': their gap intervals cross 0."""
+    from crmlab.matrices import TOO_CLOSE, pem_ci, rpm_ci
+
+    rel = rpm_ci(survey)
+    assert rel.loc["after_sales", "gap"] == pytest.approx(0.055, abs=5e-4)
+    assert rel.loc["after_sales", "gap_low"] == pytest.approx(-0.10, abs=0.01)
+    assert rel.loc["after_sales", "gap_high"] == pytest.approx(0.21, abs=0.01)
+    assert rel.loc["delivery", "gap_low"] < 0 < rel.loc["delivery", "gap_high"]
+    assert rel.loc[["after_sales", "delivery"], "call"].tolist() == [TOO_CLOSE, TOO_CLOSE]
+    assert rel.loc[["after_sales", "delivery"], "quadrant"].tolist() == ["competitive strength"] * 2
+    assert rel.loc["complaint_handling", "call"] == "urgent weakness"
+    assert (rel.loc[rel["too_close"], "stability"] < 0.99).all()
+    # The point estimates are the plain matrix of the attribute table.
+    plain = rpm(attribute_table(survey))
+    pd.testing.assert_series_equal(rel["gap"], plain["gap"])
+    # too close <=> an interval includes 0.
+    crosses = ((rel["gap_low"] < 0) & (rel["gap_high"] >= 0)) | \
+        ((rel["importance_margin_low"] <= 0) & (rel["importance_margin_high"] >= 0))
+    assert (crosses == rel["too_close"]).all()
+    own = pem_ci(survey)
+    assert own.loc["delivery", "call"] == TOO_CLOSE            # importance within noise of the mean
+    assert own.loc["complaint_handling", "call"] == "concentrate here"
+    assert own.attrs["crmlab_matrix"]["intervals"]["n_boot"] == 2000
+
+
+def test_bootstrap_is_seeded_and_respects_the_survey_design(survey):
+    from crmlab.matrices import pem_ci
+
+    a, b = pem_ci(survey, n_boot=300, seed=7), pem_ci(survey, n_boot=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    c = pem_ci(survey, n_boot=300, seed=8)
+    assert not a["importance_margin_low"].equals(c["importance_margin_low"])
+    # A fixed crosshair is not re-estimated: the margin is the position minus the point.
+    fixed = pem_ci(survey, n_boot=300, crosshair=(3, 3))
+    assert fixed.loc["membership", "call"] == "too close to call"   # importance 2.98: 3 is inside its interval
+    with pytest.raises(ValueError, match="n_boot must be a whole number of bootstrap resamples >= 100"):
+        pem_ci(survey, n_boot=10)
+    with pytest.raises(TypeError, match="seed must be a whole number >= 0"):
+        pem_ci(survey, seed="abc")
+    with pytest.raises(ValueError, match="level must be a number"):
+        pem_ci(survey, level=1.5)
+
+
+def test_interval_plot_draws_bars_and_hollow_points(survey):
+    from crmlab.matrices import pem_ci
+
+    names = datasets.load("service_attributes").set_index("attribute")["name"]
+    frame = pem_ci(survey, names=names, n_boot=300)
+    ax = plots.matrix_plot(frame)
+    ax.figure.canvas.draw()
+    assert len(ax.collections) >= 3                              # error bars, filled and hollow points
+    assert "too close to call" in ax.get_legend().get_texts()[0].get_text()
+    _assert_no_overlap(_text_boxes(ax))
+    plt.close("all")
+
+
+def test_matrix_plot_labels_a_table_read_from_csv_by_its_attribute_column():
+    """Issue 13: the README's PEM example (a CSV with an attribute column) labelled the points 0-5."""
+    survey = pd.DataFrame({"attribute": ["price", "courtesy", "parking", "decor", "speed", "range"],
+                           "importance": [4.5, 4.0, 3.0, 3.5, 4.2, 3.1], "score": [3.0, 4.5, 3.5, 4.0, 3.2, 3.9]})
+    ax = plots.matrix_plot(pem(survey, importance="importance", performance="score", crosshair="median"))
+    labels = {t.get_text() for t in ax.texts}
+    assert {"price", "courtesy", "parking", "decor", "speed", "range"} <= labels and "0" not in labels
+    indexed = pem(survey.set_index("attribute"), performance="score")
+    assert {"price", "decor"} <= {t.get_text() for t in plots.matrix_plot(indexed).texts}
+    plt.close("all")

@@ -210,9 +210,23 @@ def repel_labels(ax, x, y, labels, *, fontsize=9, pad=2.0, obstacles=(), lines=(
 # ---------------------------------------------------------------------------
 
 
+def _default_labels(frame: pd.DataFrame):
+    """The ``name`` column; else the index, unless it is a plain row number and a text column names the rows."""
+    if "name" in frame.columns:
+        return frame["name"]
+    if isinstance(frame.index, pd.RangeIndex):
+        # A table read with pd.read_csv keeps its attribute names in a column: label with them, not 0, 1, 2 ...
+        for column in frame.columns:
+            values = frame[column]
+            if (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) \
+                    and not isinstance(values.dtype, pd.CategoricalDtype) and values.is_unique:
+                return values
+    return frame.index
+
+
 def _label_values(frame: pd.DataFrame, labels) -> list[str]:
     if labels is None:
-        return [str(v) for v in (frame["name"] if "name" in frame.columns else frame.index)]
+        return [str(v) for v in _default_labels(frame)]
     if isinstance(labels, str):
         if labels not in frame.columns:
             raise fail("labels", f"a column of the frame ({list(map(str, frame.columns))})", labels)
@@ -239,12 +253,17 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
     importance up ("concentrate here" top left). RPM: gap to the competitor
     across (split at 0), importance up ("urgent weakness" top left).
 
+    A frame from :func:`crmlab.matrices.pem_ci` or :func:`~crmlab.matrices.rpm_ci` also gets
+    its confidence intervals, drawn around the crosshair lines, and attributes whose
+    interval crosses a line ("too close to call") are drawn hollow.
+
     Parameters
     ----------
     frame : DataFrame
         Returned by ``pem`` or ``rpm`` (its ``attrs`` say which and where the crosshair is).
     labels : None, str, mapping or sequence
-        Point labels: default the ``name`` column if present, else the index.
+        Point labels: default the ``name`` column if present, else the index (or, for a
+        plain 0, 1, 2 … index, the first text column, such as an attribute column read from a CSV).
     """
     info = frame.attrs.get("crmlab_matrix") if isinstance(frame, pd.DataFrame) else None
     if not info:
@@ -254,8 +273,19 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
     xs = frame[info["x"]].to_numpy(dtype=float)
     ys = frame[info["y"]].to_numpy(dtype=float)
     cut_y, cut_x = info["crosshair"][0], info["crosshair"][1]
-    x0, x1 = _limits(xs, cut_x, 0.15)
-    y0, y1 = _limits(ys, cut_y, 0.15)
+    intervals = info.get("intervals")
+    if intervals:
+        # Intervals of each attribute's distance to the crosshair, drawn around the crosshair lines, so a bar
+        # crosses a line exactly when the attribute is too close to call.
+        y_err = np.column_stack([cut_y + frame[f"{intervals['importance']}_low"].to_numpy(float),
+                                 cut_y + frame[f"{intervals['importance']}_high"].to_numpy(float)])
+        x_err = np.column_stack([cut_x + frame[f"{intervals['x']}_low"].to_numpy(float),
+                                 cut_x + frame[f"{intervals['x']}_high"].to_numpy(float)])
+        x0, x1 = _limits(np.concatenate([xs, x_err.ravel()]), cut_x, 0.12)
+        y0, y1 = _limits(np.concatenate([ys, y_err.ravel()]), cut_y, 0.12)
+    else:
+        x0, x1 = _limits(xs, cut_x, 0.15)
+        y0, y1 = _limits(ys, cut_y, 0.15)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     names = _LAYOUT[kind]
@@ -274,7 +304,25 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
     ax.axvline(cut_x, color="0.3", lw=1.0, ls="--", zorder=2)
     ax.axhline(cut_y, color="0.3", lw=1.0, ls="--", zorder=2)
     colours = [QUADRANT_COLOURS[str(q)] for q in frame["quadrant"]]
-    ax.scatter(xs, ys, c=colours, s=55, edgecolor="white", linewidth=0.8, zorder=3)
+    if intervals:
+        close = frame["too_close"].to_numpy(bool)
+        ax.errorbar(xs, ys, xerr=np.abs(x_err.T - xs), yerr=np.abs(y_err.T - ys), fmt="none", ecolor="0.45",
+                    elinewidth=0.9, capsize=2.5, zorder=2.5)
+        ax.scatter(xs[~close], ys[~close], c=[c for c, k in zip(colours, close) if not k], s=55, edgecolor="white",
+                   linewidth=0.8, zorder=3)
+        ax.scatter(xs[close], ys[close], facecolor="white", edgecolor=[c for c, k in zip(colours, close) if k],
+                   s=55, linewidth=1.8, zorder=3)
+        if close.any():
+            from matplotlib.lines import Line2D
+
+            key = Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white", markeredgecolor="0.3",
+                         markeredgewidth=1.8,
+                         label=f"hollow: too close to call (the {intervals['level']:.0%} bootstrap interval crosses "
+                               "a line)")
+            ax.legend(handles=[key], loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
+                      fontsize=fontsize, borderaxespad=1.6)
+    else:
+        ax.scatter(xs, ys, c=colours, s=55, edgecolor="white", linewidth=0.8, zorder=3)
     convention = info.get("convention", "point")
     where = {"mean": "means", "median": "medians"}.get(convention, "a fixed point")
     if kind == "pem":
@@ -289,6 +337,14 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
         default_title = default_title.replace("at the a fixed point", f"at ({cut_y:g}, {cut_x:g})")
     _title(ax, title if title is not None else default_title, fontsize=11)
     ax.grid(False)
+    if intervals:
+        # Keep the labels off the interval bars too (thin boxes around each bar, in display pixels).
+        to_px = ax.transData.transform
+        for x, y, (xl, xh), (yl, yh) in zip(xs, ys, x_err, y_err):
+            (ax0, ay0), (ax1, _) = to_px((xl, y)), to_px((xh, y))
+            (bx0, by0), (_, by1) = to_px((x, yl)), to_px((x, yh))
+            obstacles.append((ax0, ay0 - 3, ax1, ay0 + 3))
+            obstacles.append((bx0 - 3, by0, bx0 + 3, by1))
     repel_labels(ax, xs, ys, _label_values(frame, labels), fontsize=fontsize, obstacles=obstacles,
                  lines=(("x", cut_x), ("y", cut_y)))
     return ax
@@ -507,6 +563,8 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
                 cmap: str = "Blues"):
     """Heatmap of an RFM table: customers per (rows, cols) score pair, or ``agg`` of a column.
 
+    With ``values``, every cell also shows how many customers it holds (n = …).
+
     Parameters
     ----------
     frame : DataFrame
@@ -523,16 +581,23 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
 
     columns("frame", frame, [rows, cols] + ([values] if values else []))
     choice("agg", agg, ("mean", "sum", "median"))
+    counts = pd.crosstab(frame[rows], frame[cols]).sort_index(ascending=False)
     if values is None:
-        table = pd.crosstab(frame[rows], frame[cols])
+        table = counts
         fmt = fmt or "d"
+        annot = True
     else:
         table = frame.pivot_table(index=rows, columns=cols, values=values, aggfunc=agg, observed=False)
         fmt = fmt or ".2f"
+        table = table.sort_index(ascending=False).reindex(index=counts.index, columns=counts.columns)
+        # Every cell says how many customers its number rests on: a share of 3 customers is not a share of 300.
+        n = counts.to_numpy()
+        annot = np.array([[f"{v:{fmt}}\nn = {c:,}" if c > 0 and np.isfinite(v) else ("" if c == 0 else f"n = {c:,}")
+                           for v, c in zip(row_v, row_n)] for row_v, row_n in zip(table.to_numpy(float), n)])
     table = table.sort_index(ascending=False)
     ax = _axes(ax, (7, 5))
-    sns.heatmap(table, annot=True, fmt=fmt, cmap=cmap, cbar=True, ax=ax, linewidths=0.5, linecolor="white",
-                annot_kws={"fontsize": 9})
+    sns.heatmap(table, annot=annot, fmt=fmt if annot is True else "", cmap=cmap, cbar=True, ax=ax, linewidths=0.5,
+                linecolor="white", annot_kws={"fontsize": 9 if annot is True else 8})
     names = {"r": "Recency score R (higher = more recent)", "f": "Frequency score F (higher = more frequent)",
              "m": "Monetary score M (higher = larger spend)"}
     ax.set_ylabel(names.get(rows, rows))

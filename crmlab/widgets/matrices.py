@@ -10,6 +10,8 @@ Examples
 (True, [('concentrate here', 4)])
 >>> matrix_view(kind="pem", convention="point", importance=float("nan")).message
 'importance cut must be a finite number; got nan'
+>>> matrix_view(kind="pem", convention="point", importance=6).message
+'importance cut 6 is off the 1–5 rating scale: type a value from 1 to 5'
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _label(frame: pd.DataFrame, key) -> str:
 
 
 def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention: str = "mean",
-                importance: float = 3.0, performance: float = 3.0) -> MatrixView:
+                importance: float = 3.0, performance: float = 3.0, *, scale: tuple = (1, 5)) -> MatrixView:
     """Classify ``table`` with the chosen matrix and crosshair; never raises.
 
     Parameters
@@ -66,7 +68,10 @@ def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention
     convention : {"mean", "median", "point"}
         Where the crosshair sits; "point" uses ``importance`` (and, for the PEM, ``performance``).
     importance, performance : float
-        The fixed crosshair point (used only when ``convention="point"``).
+        The fixed crosshair point (used only when ``convention="point"``); it must lie
+        on the rating ``scale``: a crosshair off the scale puts every attribute on one side.
+    scale : (float, float)
+        Lowest and highest rating of the survey (default 1–5).
 
     Returns
     -------
@@ -82,9 +87,15 @@ def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention
         if convention not in _CONVENTIONS:
             return MatrixView(False, f"convention must be one of {', '.join(map(repr, _CONVENTIONS))}; "
                                      f"got {convention!r}")
+        low, high = scale
         for name, value in (("importance cut", importance), ("performance cut", performance)):
-            if convention == "point" and (not isinstance(value, (int, float)) or not math.isfinite(value)):
+            if convention != "point" or (kind == "rpm" and name == "performance cut"):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 return MatrixView(False, f"{name} must be a finite number; got {value!r}")
+            if not low <= value <= high:
+                return MatrixView(False, f"{name} {value:g} is off the {low:g}–{high:g} rating scale: type a value "
+                                         f"from {low:g} to {high:g}")
         if kind == "pem":
             crosshair = (importance, performance) if convention == "point" else convention
             frame = matrices.pem(table, crosshair=crosshair)
@@ -134,12 +145,13 @@ def _table_html(frame: pd.DataFrame) -> str:
     return shown.to_html(float_format=lambda x: f"{x:.2f}", border=0, classes="crmlab-matrix-table")
 
 
-def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem"):
+def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem", *, scale: tuple = (1, 5)):
     """Interactive matrix: choose PEM or RPM and the crosshair convention or point; see the quadrants change.
 
     Returns an ipywidgets VBox (CSS class ``crmlab-planner``) whose output area
     (class ``crmlab-planner-output``) holds the figure, the verdict and the table.
-    Whatever is chosen or typed, it shows a message rather than raising.
+    Whatever is chosen or typed, it shows a message rather than raising; a fixed
+    crosshair off the rating ``scale`` (default 1–5) is refused with a message.
     """
     import ipywidgets as w
 
@@ -159,7 +171,7 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem"):
     def update(_change=None):
         imp_cut.disabled = convention.value != "point"
         perf_cut.disabled = convention.value != "point" or kind_box.value == "rpm"
-        view = matrix_view(data, kind_box.value, convention.value, imp_cut.value, perf_cut.value)
+        view = matrix_view(data, kind_box.value, convention.value, imp_cut.value, perf_cut.value, scale=scale)
         if not view.ok:
             output.fail(view.message)
             return
