@@ -21,16 +21,20 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crmlab.exercises._parse import AnswerError, normalise, parse_number, split_items
 
-__all__ = ["Exercise", "Mistake", "Feedback", "register", "check", "get", "ids", "KINDS"]
+__all__ = ["Exercise", "Mistake", "Feedback", "register", "check", "get", "ids", "solution", "KINDS"]
 
-KINDS = ("number", "choice", "multi", "labels")
+KINDS = ("number", "choice", "multi", "labels", "judgement")
 RIGHT, WRONG = "✔", "✘"
+# An answer rounded to the stated decimals is off by at most half a unit in the last place; the slack
+# absorbs binary floating point (0.125 rounds to 0.12 or 0.13 depending on the printing).
+_SLACK = 1.02
 
 
 @dataclass(frozen=True)
@@ -66,26 +70,46 @@ def _resolve(value):
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise. See the module docstring of :mod:`crmlab.exercises` for the kinds.
+    """One exercise. See the module docstring of :mod:`crmlab.exercises` for the kinds and the precision policy.
 
     ``answer`` is a value or a zero-argument callable (so answers computed from
-    datasets are only computed when first checked). For ``kind="number"``,
-    ``tolerance`` is absolute and ``rel_tolerance`` relative (either may be set;
-    an answer within either is accepted). ``percent=True`` marks an answer that
-    is a decimal share or rate. For ``"choice"`` and ``"multi"``, ``choices`` maps
-    option keys to their text and ``why_wrong`` explains wrong options. For
-    ``"labels"``, ``answer`` is the list of labels in order and ``labels`` the
-    allowed vocabulary.
+    datasets are only computed when first checked).
+
+    Number exercises: ``unit`` is the unit the prompt asks for ("million CNY",
+    "%", "points"); ``scale`` what one such unit is worth in plain numbers (1e6
+    for "million CNY"); ``decimals`` the precision the prompt states, counted in
+    that unit (percentage points when ``percent=True``), from which the
+    tolerance is derived; ``tolerance`` (absolute, in the prompt's unit) and
+    ``rel_tolerance`` may widen it. ``percent=True`` marks a decimal share or
+    rate (0.123 or 12.3%); ``gap_scale=True`` a difference on a rating scale,
+    for which a percentage is refused. ``mistakes`` are known wrong numbers in
+    the prompt's unit and what they reveal.
+
+    ``"choice"`` and ``"multi"``: ``choices`` maps option keys to their text and
+    ``why_wrong`` explains wrong options. ``"labels"``: ``answer`` is the list of
+    labels in order and ``labels`` the allowed vocabulary. ``"judgement"``: a
+    managerial question answered in free text; ``answer`` is None, and
+    ``model_answer`` (markdown) and ``rubric`` (3 to 5 points) are shown for
+    self-assessment.
+
+    Every kind: ``hint`` nudges (names the method, never the code or the
+    number); ``solution`` is the worked solution in markdown, shown only after
+    trying; ``steps`` counts the separate computations the student must chain
+    (``steps >= 2`` is a multi-step exercise); ``explanation`` is shown with a
+    right answer.
     """
 
     id: str
     prompt: str
     kind: str
-    answer: object
+    answer: object = None
     tolerance: float = 0.0
     rel_tolerance: float = 0.0
     percent: bool = False
     unit: str = ""
+    scale: float = 1.0
+    decimals: int | None = None
+    gap_scale: bool = False
     choices: Mapping[str, str] = field(default_factory=dict)
     why_wrong: Mapping[str, str] = field(default_factory=dict)
     labels: Sequence[str] = ()
@@ -93,16 +117,59 @@ class Exercise:
     mistakes: Sequence[Mistake] = ()
     hint: str = ""
     explanation: str = ""
+    solution: str = ""
+    steps: int = 1
+    model_answer: str = ""
+    rubric: Sequence[str] = ()
 
     def __post_init__(self):
+        where = f"exercise {self.id!r}"
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got {self.kind!r}")
+        for name in ("prompt", "unit", "hint", "explanation", "solution", "model_answer"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{where}: {name} must be a str; got {type(getattr(self, name)).__name__}")
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"{where}: steps must be an int >= 1; got {self.steps!r}")
+        if self.decimals is not None and (isinstance(self.decimals, bool) or not isinstance(self.decimals, int)
+                                          or not -9 <= self.decimals <= 9):
+            raise ValueError(f"{where}: decimals must be None or an int from -9 to 9; got {self.decimals!r}")
+        if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not (
+                math.isfinite(self.scale) and self.scale > 0):
+            raise ValueError(f"{where}: scale must be a finite number > 0; got {self.scale!r}")
+        for name in ("tolerance", "rel_tolerance"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{where}: {name} must be a finite number >= 0; got {value!r}")
         if self.kind in ("choice", "multi") and not self.choices:
-            raise ValueError(f"exercise {self.id!r}: kind {self.kind!r} needs choices")
+            raise ValueError(f"{where}: kind {self.kind!r} needs choices")
         if self.kind == "labels" and not self.labels:
-            raise ValueError(f"exercise {self.id!r}: kind 'labels' needs the allowed labels")
-        if self.kind == "number" and self.tolerance <= 0 and self.rel_tolerance <= 0:
-            raise ValueError(f"exercise {self.id!r}: a number exercise needs tolerance or rel_tolerance > 0")
+            raise ValueError(f"{where}: kind 'labels' needs the allowed labels")
+        if self.kind != "number":
+            for name, default in (("decimals", None), ("gap_scale", False), ("percent", False), ("scale", 1.0)):
+                if getattr(self, name) != default:
+                    raise ValueError(f"{where}: {name} applies only to kind 'number'; got kind {self.kind!r}")
+        if self.kind == "number":
+            if self.decimals is None and self.tolerance <= 0 and self.rel_tolerance <= 0:
+                raise ValueError(f"{where}: a number exercise needs decimals (the precision its prompt states), "
+                                 "or tolerance or rel_tolerance > 0")
+            if self.gap_scale and self.percent:
+                raise ValueError(f"{where}: gap_scale (a difference in rating points) and percent (a rate) "
+                                 "exclude each other")
+        if self.kind == "judgement":
+            if self.answer is not None:
+                raise ValueError(f"{where}: a judgement exercise has no answer (answer=None); put the model "
+                                 "answer in model_answer")
+            if not self.model_answer.strip():
+                raise ValueError(f"{where}: a judgement exercise needs a model_answer (markdown)")
+            if isinstance(self.rubric, str) or not 3 <= len(self.rubric) <= 5 or not all(
+                    isinstance(r, str) and r.strip() for r in self.rubric):
+                raise ValueError(f"{where}: a judgement exercise needs a rubric of 3 to 5 non-empty strings; "
+                                 f"got {self.rubric!r}")
+        elif self.model_answer or self.rubric:
+            raise ValueError(f"{where}: model_answer and rubric belong to kind 'judgement'; got kind {self.kind!r}")
+        elif self.answer is None:
+            raise ValueError(f"{where}: kind {self.kind!r} needs an answer")
 
     @property
     def expected(self):
@@ -121,6 +188,8 @@ class Exercise:
 
     def sample_answers(self) -> tuple[str, str]:
         """A right and a wrong answer as a person would type or click them (used by tests)."""
+        if self.kind == "judgement":
+            return "I would decide ... because the numbers show ...", ""
         exp = self.expected
         if self.kind == "number":
             right = f"{exp:.6g}"
@@ -139,7 +208,14 @@ class Exercise:
         return ", ".join(right), ", ".join(wrong)
 
     def _tol(self, expected: float) -> float:
-        return max(self.tolerance, self.rel_tolerance * abs(expected))
+        """The accepted distance from ``expected``, in the answer's stored unit (decimals for percent answers)."""
+        return max(self.tolerance, self.rel_tolerance * abs(expected), self._decimals_tol())
+
+    def _decimals_tol(self) -> float:
+        if self.decimals is None:
+            return 0.0
+        half = 0.5 * 10.0 ** -self.decimals * _SLACK
+        return half / 100.0 if self.percent else half
 
 
 def _fmt(x: float) -> str:
@@ -245,7 +321,22 @@ def _check_labels(ex: Exercise, answer) -> Feedback:
                     ex.hint)
 
 
-_CHECKERS = {"number": _check_number, "choice": _check_choice, "multi": _check_multi, "labels": _check_labels}
+def _judgement_text(ex: Exercise) -> str:
+    rubric = "\n".join(f"- {point}" for point in ex.rubric)
+    return f"**A model answer**\n\n{ex.model_answer}\n\n**Check your answer for**\n\n{rubric}"
+
+
+def _check_judgement(ex: Exercise, answer) -> Feedback:
+    text = normalise(answer) if isinstance(answer, str) else ""
+    if not text:
+        raise AnswerError("Write your answer first, then compare it with a model answer.")
+    # Nobody grades a judgement: the student compares their text with the model answer and the rubric.
+    return Feedback(True, f"{RIGHT} Compare your answer with a model answer and the points below.\n\n"
+                    + _judgement_text(ex), "")
+
+
+_CHECKERS = {"number": _check_number, "choice": _check_choice, "multi": _check_multi, "labels": _check_labels,
+             "judgement": _check_judgement}
 
 _REGISTRY: dict[str, Exercise] = {}
 _LOADED = False
@@ -295,6 +386,21 @@ def get(exercise_id: str) -> Exercise:
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f"; known ids start with {sorted({i.split('.')[0] for i in _REGISTRY})}"
         raise KeyError(f"unknown exercise id {exercise_id!r}{hint}")
     return _REGISTRY[exercise_id]
+
+
+def solution(exercise_id: str) -> str:
+    """The worked solution of exercise ``exercise_id``, as markdown.
+
+    For a judgement question, the model answer and its rubric. An exercise
+    declared without a ``solution`` gives its short ``explanation``.
+
+    >>> "0.12" in solution("ch00.percent_decimal")
+    True
+    """
+    ex = get(exercise_id)
+    if ex.kind == "judgement":
+        return _judgement_text(ex)
+    return ex.solution or ex.explanation
 
 
 def check(exercise_id: str, answer) -> Feedback:

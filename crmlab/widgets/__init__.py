@@ -55,6 +55,10 @@ def exercise(exercise_id: str):
             box.add_class(f"crmlab-option-{key}")
         answer = w.VBox(boxes)
         read = lambda: [k for k, box in zip(ex.choices, boxes) if box.value]  # noqa: E731
+    elif ex.kind == "judgement":
+        answer = w.Textarea(placeholder="Write your answer: the decision and the numbers behind it.",
+                            layout=w.Layout(width="95%", height="7em"), continuous_update=True)
+        read = lambda: answer.value  # noqa: E731
     else:
         placeholder = {"number": "e.g. 0.12, 12% or 1,200", "labels": "labels separated by commas"}[ex.kind]
         # Labels answers are long lists: give them the full width so nothing typed is hidden.
@@ -85,7 +89,7 @@ def exercise(exercise_id: str):
 
     check_button.on_click(on_check)
     hint_button.on_click(on_hint)
-    if isinstance(answer, w.Text):
+    if isinstance(answer, (w.Text, w.Textarea)):
         # Editing the answer makes old feedback stale; clear it rather than re-check on every keystroke.
         answer.observe(lambda change: setattr(feedback, "value", ""), names="value")
     box = w.VBox([prompt, answer, w.HBox([check_button, hint_button]), feedback],
