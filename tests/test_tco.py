@@ -357,7 +357,7 @@ def test_plots_draw():
     ax = money.plot_by_year(items)
     assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["licences", "maintenance"]
     assert money.plot_components(items).get_title() == "Total cost of ownership by component"
-    assert tco.simulate(items, n=500).plot().get_title().startswith("Monte Carlo of cost overruns (risk model")
+    assert tco.simulate(items, n=500).plot().get_title().startswith("Monte Carlo of cost overruns\nrisk model")
     assert tco.plan_tco().plot().get_title().startswith("TCO 25.23")
     plt.close("all")
 

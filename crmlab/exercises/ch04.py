@@ -319,6 +319,8 @@ register(Exercise(
             "EVA negative every year, a large positive MVA), which would you recommend, with which adjustments, "
             "and what would you watch out for?"),
     kind="judgement",
+    hint="Think about what each measure charges for, what it lets managers game, and what the market already expects.",
+    explanation="EVA charges all the capital a manager uses; net profit charges only the interest.",
     model_answer=(
         "Recommend **EVA**, not net profit. Net profit rewards growth bought with capital that earns less than "
         "it costs: Lanting's managers could grow profits every year while destroying value, as the five years "

@@ -265,6 +265,8 @@ register(Exercise(
             "propose, what do you change in the plan first, and how do you explain the difference from the "
             "vendor's quote?"),
     kind="judgement",
+    hint="Start from the full horizon, repair the plan, then choose how much risk the budget should cover.",
+    explanation="A budget is a plan plus a stated risk: say which percentile you fund and why.",
     model_answer=(
         "Propose the full **five-year TCO**, not the first-year purchase: a one- or two-year view would miss "
         "a third or more of the cost. Fix the plan before adding risk: raise the contingency reserve from about "

@@ -286,6 +286,8 @@ register(Exercise(
             "on plan, the tornado, the break-even benefits on plan and at chapter 05's P80 overrun), would you "
             "approve it, and on which conditions?"),
     kind="judgement",
+    hint="Weigh the NPV on plan against what the tornado and the break-even say could go wrong.",
+    explanation="A positive NPV on plan is the start of the decision, not the end: the conditions manage the risks the tornado shows.",
     model_answer=(
         "Approve, **with conditions**, because the NPV at the 8 % hurdle rate is positive on plan but the case "
         "is not robust: a P80 cost overrun or a one-year delay turns the NPV negative, and at the P80 overrun "

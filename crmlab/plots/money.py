@@ -244,12 +244,13 @@ def plot_simulation(sim, ax=None, currency: str = "CNY"):
         value = sim.percentile(q) / divisor
         ax.axvline(value, color=NEGATIVE, linestyle=style, linewidth=1.6,
                    label=f"P{q} {value:,.2f} (+{value / planned - 1:.0%})")
-    ax.set(title=(f"Monte Carlo of cost overruns (risk model: triangular {sim.low:+.0%} / {sim.mode:+.0%} / "
-                  f"{sim.high:+.0%}, correlation {sim.correlation:.1f})"),
-           xlabel=f"total cost of ownership ({_unit(word, currency)})", ylabel="scenarios")
+    ax.set_title(f"Monte Carlo of cost overruns\nrisk model: overrun triangular {sim.low:+.0%} / {sim.mode:+.0%} / "
+                 f"{sim.high:+.0%}, correlation {sim.correlation:.1f}", fontsize=11)
+    ax.set(xlabel=f"total cost of ownership ({_unit(word, currency)})", ylabel="scenarios")
     ax.set_xlim(min(planned, totals.min()) * 0.95, max(planned * 1.8, totals.max()) * 1.02)
     _thousands(ax, "x")
-    ax.legend(loc="upper left", fontsize=8.5)
+    # Outside the axes: inside, the legend would sit on the bars or on a percentile line.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     return ax
 
 
