@@ -1,9 +1,47 @@
-"""Self-checking exercises: a registry, a pure checker and feedback that explains mistakes.
+"""Self-checking exercises: a registry, a pure checker and feedback that names the mistake.
 
 Each chapter registers its exercises in ``crmlab/exercises/chNN.py``. Checking is
 pure (no widgets, no browser): :func:`check` takes the exercise id and whatever
 the student typed and always returns a :class:`Feedback`, never raises, and
-never ``eval``-s the text.
+never ``eval``-s the text. :func:`solution` gives the worked solution, which the
+widget shows only after the student has tried.
+
+Kinds
+-----
+``"number"`` (one number, typed in any of the forms of :mod:`crmlab.exercises._parse`),
+``"choice"`` (one option), ``"multi"`` (several options), ``"labels"`` (a list of
+labels in order) and ``"judgement"`` (a managerial decision in free text, compared
+with a model answer and a rubric; nobody grades it).
+
+Precision policy (one rule for every number exercise)
+-----------------------------------------------------
+- The prompt states the unit and the precision in words ("in million CNY to 2
+  decimals", "as a percent to one decimal"); the exercise declares the same as
+  ``unit`` and ``decimals``. ``decimals`` counts places in the prompt's unit:
+  for a rate (``percent=True``) asked "as a percent to one decimal",
+  ``decimals=1`` means 0.1 percentage point.
+- Accepted: every answer within half a unit of the last stated place, times a
+  slack of 1.02 for floating point: ``|typed − expected| ≤ 0.51 × 10**−decimals``
+  (÷ 100 for a rate). So the answer rounded to ``decimals`` passes, and so does
+  any more precise answer. An exercise may widen this with ``tolerance``
+  (absolute, in the prompt's unit) or ``rel_tolerance`` (relative), e.g. to
+  accept answers built from intermediate values rounded as the chapter shows
+  them; the widest of the three applies.
+- Units: a number typed with a multiplier (``508.2m``, ``5.082亿``, ``22.01
+  million``) is converted into the prompt's unit (``scale`` = what one unit is
+  worth in plain numbers, 1e6 for million CNY); the right amount typed in plain
+  units (508,200,000 for a prompt in million CNY) is accepted with a note.
+- A rate may be typed as a decimal (0.123) or a percentage (12.3%); a
+  difference on a rating scale (``gap_scale=True``) refuses any percentage.
+- Feedback on a wrong number looks for the real mistake in this order: the
+  exercise's catalogue of known mistakes (the closest one the answer is
+  consistent with, at the precision typed); units and scale (×10³, ×10⁶, CNY
+  for million CNY, a wrong multiplier); percent and decimal confusion (12 for
+  0.12, 1.7% for 1.7 points, an amount for a rate); a ratio for a rate (1.55
+  for 0.55); rounding (the right answer rounded more coarsely than asked is told
+  the precision wanted, in the unit the student typed, and is never matched to a
+  conceptual mistake); the sign; and last the direction (too high, too low, or
+  close but outside the precision).
 
 Examples
 --------
@@ -12,7 +50,7 @@ Examples
 >>> fb.correct
 True
 >>> print(exercises.check("ch00.percent_decimal", "12").message)
-✘ You typed 12, which reads as 1,200 %. Rates are decimals in this workbook: write 0.12 or 12%.
+✘ You typed 12, which reads as 1,200 %. Rates are decimals in this workbook: write 12% or 0.12.
 >>> exercises.check("ch00.percent_decimal", "abc").correct
 False
 """
@@ -39,11 +77,16 @@ _SLACK = 1.02
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer: whether it is correct, what to tell the student, and a hint."""
+    """The verdict on one answer: whether it is correct, what to tell the student, and a hint.
+
+    ``attempt`` is False when the answer could not be read (empty, not a number...): the widget does not
+    count it as a try before it offers the solution.
+    """
 
     correct: bool
     message: str
     hint: str = ""
+    attempt: bool = True
 
     def _repr_html_(self) -> str:
         import html
@@ -184,7 +227,11 @@ class Exercise:
         try:
             return _CHECKERS[self.kind](self, answer)
         except AnswerError as exc:
-            return Feedback(False, f"{WRONG} {exc}", self.hint)
+            return Feedback(False, f"{WRONG} {exc}", self.hint, attempt=False)
+        except (ArithmeticError, TypeError, ValueError, UnicodeError):
+            # Whatever slipped past the parser (a huge number, an odd type) is still the student's input.
+            return Feedback(False, f"{WRONG} Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
+                            self.hint, attempt=False)
 
     def sample_answers(self) -> tuple[str, str]:
         """A right and a wrong answer as a person would type or click them (used by tests)."""
@@ -228,30 +275,181 @@ def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol + 1e-12 * max(1.0, abs(b))
 
 
+# Names of the magnitudes a student may have typed in by mistake (plain numbers per unit).
+_MAGNITUDES = {1.0: "plain units", 1e3: "thousands", 1e4: "万 (ten thousands)", 1e6: "millions",
+               1e8: "亿 (hundred millions)", 1e9: "billions"}
+_UNIT_FACTORS = (1e3, 1e6, 1e9, 1e4, 1e8, 1e-3, 1e-6, 1e-9, 1e-4, 1e-8)
+_MONEY = ("cny", "yuan", "元", "usd", "eur", "rmb", "money")
+
+
+class _Typed:
+    """What the student typed, read in the prompt's unit, with the precision they typed it to."""
+
+    def __init__(self, ex: Exercise, answer):
+        self.parsed = parsed = parse_number(answer)
+        self.explicit = parsed.multiplier != 1.0
+        # An explicit multiplier (508.2m, 5.082亿) says what the number is worth: convert it to the prompt's unit.
+        divisor = ex.scale if self.explicit else 1.0
+        self.value = parsed.value / divisor
+        self.text = parsed.text or _fmt(parsed.value)
+        res = parsed.resolution
+        self.resolution = None if res is None else res / divisor
+
+    def consistent(self, target: float, tol: float) -> bool:
+        """Could this be ``target`` (within ``tol``, or rounded to the decimals typed)?"""
+        if _close(self.value, target, tol):
+            return True
+        return self.resolution is not None and abs(self.value - target) <= 0.5 * self.resolution * _SLACK
+
+
+def _unit_words(ex: Exercise) -> str:
+    if ex.percent:
+        return "a rate (a decimal such as 0.12, or a percentage such as 12%)"
+    return ex.unit or "the unit the prompt states"
+
+
+def _precision_words(ex: Exercise, typed: _Typed, tol: float) -> str:
+    """The precision the prompt wants, said in the unit the student typed."""
+    if ex.decimals is None:
+        if ex.percent and typed.parsed.percent:
+            return f"within ±{tol * 100:.3g} percentage points"
+        return f"within ±{_fmt(tol)}" + (f" {ex.unit}" if ex.unit and not ex.percent else "")
+    if ex.percent:
+        if typed.parsed.percent:
+            return f"as a percent to {_places(ex.decimals)}"
+        return f"{_places(ex.decimals + 2)} as a decimal (or {_places(ex.decimals)} as a percent)"
+    if typed.explicit:
+        shift = math.log10(typed.parsed.multiplier / ex.scale)
+        places = ex.decimals + round(shift)
+        return f"{_places(places)} when you type the multiplier {_suffix(typed)}"
+    return f"{_places(ex.decimals)}" + (f" in {ex.unit}" if ex.unit else "")
+
+
+def _places(n: int) -> str:
+    if n > 0:
+        return f"{n} decimal" + ("s" if n != 1 else "")
+    if n == 0:
+        return "a whole number"
+    return f"the nearest {10 ** -n:,}"
+
+
+def _suffix(typed: _Typed) -> str:
+    mult = typed.parsed.multiplier
+    return {1e3: "k", 1e4: "万", 1e6: "m", 1e7: "千万", 1e8: "亿", 1e9: "bn"}.get(mult, f"×{mult:g}")
+
+
+def _units_message(ex: Exercise, typed: _Typed, expected: float, tol: float) -> str | None:
+    """An answer off by exactly a power of ten that a unit explains (×10³, ×10⁶, CNY for million CNY)."""
+    if ex.percent or expected == 0:
+        return None
+    for factor in _UNIT_FACTORS:
+        if not typed.consistent(expected * factor, tol * factor):
+            continue
+        size = f"{factor:,.0f} times too large" if factor > 1 else f"{1 / factor:,.0f} times too small"
+        if typed.explicit:
+            return (f"{typed.text} is {size} for this answer: check the multiplier you typed (k = thousand, "
+                    "m = million, 万 = ten thousand, 亿 = hundred million) against the prompt's unit, "
+                    f"{ex.unit or 'as stated'}.")
+        used = _MAGNITUDES.get(ex.scale / factor)
+        asked = f"the prompt asks for {ex.unit}" if ex.unit else "check the unit the prompt asks for"
+        guess = f": it looks like the amount in {used}" if used else ""
+        return (f"{typed.text} is {size}{guess}; {asked}. Convert it, or type a multiplier "
+                "(e.g. 2.5m for 2.5 million).")
+    return None
+
+
+def _sign_message(ex: Exercise) -> str:
+    if ex.gap_scale:
+        return ("The size is right but the sign is wrong: a gap subtracts in a set order (e.g. own minus "
+                "competitor, or performance minus importance). Check which you subtracted from which.")
+    if any(word in ex.unit.casefold() for word in _MONEY):
+        return ("The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or "
+                "an inflow.")
+    return "The size is right but the sign is wrong: check which quantity is subtracted from which."
+
+
 def _check_number(ex: Exercise, answer) -> Feedback:
-    parsed = parse_number(answer)
-    value, expected = parsed.value, float(ex.expected)
-    tol = ex._tol(expected)
+    expected = float(ex.expected)
+    if ex.gap_scale and isinstance(answer, str) and ("%" in normalise(answer) or "pct" in answer.lower()):
+        raise AnswerError("This answer is a difference on a rating scale, in points (e.g. 0.25 points on a 1–5 "
+                          "scale), not a percentage: a percent of what? Type the difference without %.")
+    typed = _Typed(ex, answer)
+    value, tol = typed.value, ex._tol(expected)
+    wrong = lambda text: Feedback(False, f"{WRONG} {text}", ex.hint)  # noqa: E731
+
     if _close(value, expected, tol):
         return Feedback(True, f"{RIGHT} Correct. {ex.explanation}".strip(), "")
-    typed = _fmt(parsed.value * 100) + "%" if parsed.percent else _fmt(value)
-    for mistake in ex.mistakes:
-        if _close(value, float(_resolve(mistake.value)), tol):
-            return Feedback(False, f"{WRONG} {mistake.message}", ex.hint)
-    if ex.percent and not parsed.percent and _close(value / 100.0, expected, tol):
-        return Feedback(False, f"{WRONG} You typed {typed}, which reads as {_fmt(value * 100)} %. Rates are "
-                        f"decimals in this workbook: write {_fmt(expected)} or {_fmt(expected * 100)}%.", ex.hint)
-    if not ex.percent and _close(value * 100.0, expected, tol):
-        return Feedback(False, f"{WRONG} {typed} looks like a decimal share; this answer is on the scale of "
-                        f"{_fmt(expected)} (a percentage or points, not a fraction). Multiply by 100.", ex.hint)
-    if expected != 0 and _close(-value, expected, tol):
-        return Feedback(False, f"{WRONG} The size is right but the sign is wrong: check whether this is a cost "
-                        "or a gain, an outflow or an inflow.", ex.hint)
-    if expected != 0 and abs(value - expected) <= max(10 * tol, 0.02 * abs(expected)):
-        return Feedback(False, f"{WRONG} Close, but outside the tolerance (±{_fmt(tol)}): keep more decimals "
-                        "in the intermediate steps and round only at the end.", ex.hint)
+    if not typed.explicit and ex.scale != 1.0 and _close(value / ex.scale, expected, tol):
+        # 508,200,000 for a prompt in million CNY: the amount is right, written in plain units.
+        return Feedback(True, f"{RIGHT} Correct: {typed.text} is {_fmt(value / ex.scale)} {ex.unit}. The prompt "
+                        f"asks for {ex.unit}, so write it that way next time. {ex.explanation}".strip(), "")
+
+    # A right answer rounded more coarsely than asked is a precision problem, never a conceptual one,
+    # even when the rounded number also matches a known mistake.
+    coarse = (typed.resolution is not None and typed.resolution > 2 * tol
+              and abs(value - expected) <= 0.5 * typed.resolution * _SLACK)
+
+    # 1. the mistake catalogue: the closest known mistake this answer is consistent with
+    if not coarse:
+        matches = [(abs(value - float(_resolve(m.value))), i, m) for i, m in enumerate(ex.mistakes)
+                   if typed.consistent(float(_resolve(m.value)), tol)]
+        if matches:
+            return wrong(min(matches, key=lambda t: t[:2])[2].message)
+
+    # 2. units and scale
+    message = None if coarse else _units_message(ex, typed, expected, tol)
+    if message:
+        return wrong(message)
+
+    # 3. percent and decimal confusion
+    if not coarse:
+        pct = typed.parsed.percent
+        if ex.percent and not pct and typed.consistent(expected * 100, tol * 100):
+            return wrong(f"You typed {typed.text}, which reads as {_fmt(value * 100)} %. Rates are decimals in this "
+                         f"workbook: write {typed.text}% or {_fmt(value / 100)}.")
+        if ex.percent and pct and typed.consistent(expected / 100, tol / 100):
+            return wrong(f"{typed.text} reads as {_fmt(value)} (a hundredth of {_fmt(value * 100)}). Either "
+                         f"write the decimal without %, or multiply by 100 before adding %.")
+        if not ex.percent and pct and typed.consistent(expected / 100, tol / 100):
+            unit = ex.unit or "the prompt's unit"
+            return wrong(f"The digits are right, but this answer is in {unit}, not a percentage: type the "
+                         "number without the % sign.")
+        if not ex.percent and not pct and typed.consistent(expected / 100, tol / 100):
+            return wrong(f"{typed.text} looks like a decimal share; this answer is in {ex.unit or 'points'} (a "
+                         "percentage or points, not a fraction). Multiply by 100.")
+        if ex.percent and not pct and abs(value) >= 100:
+            return wrong(f"{typed.text} is an amount, not a rate: the answer is {_unit_words(ex)}. Express the "
+                         "amount relative to its base (divide by it).")
+
+    # 4. a ratio (multiple) for a rate, or a rate for a ratio
+    if not coarse and ex.percent and typed.consistent(expected + 1, tol):
+        return wrong(f"{typed.text} is a multiple of the base (new ÷ old), not the rate of change: the rate is "
+                     "the multiple minus 1 (a multiple of 1.25 is a rise of 25 %).")
+    multiple = any(word in ex.unit.casefold() for word in ("times", "multiple", "ratio", "×"))
+    if not coarse and multiple and typed.consistent(expected - 1, tol):
+        return wrong(f"{typed.text} looks like the rate of change; this answer is the multiple (new ÷ old = "
+                     "1 + rate).")
+
+    # 5. rounding and precision
+    if coarse:
+        return wrong(f"{typed.text} is rounded too coarsely: the prompt asks for "
+                     f"{_precision_words(ex, typed, tol)}. Keep full precision and round only at the end.")
+
+    # 6. sign
+    if expected != 0 and typed.consistent(-expected, tol):
+        return wrong(_sign_message(ex))
+
+    # 7. direction
     direction = "too high" if value > expected else "too low"
-    return Feedback(False, f"{WRONG} {typed} is {direction}.", ex.hint)
+    whole = ex.decimals is not None and ex.decimals <= 0 and float(expected).is_integer()
+    if expected != 0 and abs(value - expected) <= max(10 * tol, 0.02 * abs(expected)):
+        if whole:
+            return wrong(f"{typed.text} is close but {direction}: this answer is a whole number and must be "
+                         "exact. Check what you counted (duplicates, a dropped or extra row).")
+        return wrong(f"{typed.text} is close but {direction}, outside the accepted precision "
+                     f"({_precision_words(ex, typed, tol)}): keep more decimals in the intermediate steps and "
+                     "round only at the end.")
+    return wrong(f"{typed.text} is {direction}.")
 
 
 def _option_key(ex: Exercise, item: str) -> str:

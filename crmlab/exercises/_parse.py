@@ -1,30 +1,77 @@
 """Reading what a student typed, without ``eval``.
 
 Students type answers the way they write them on paper: ``12%``, ``0.12``,
-``1,200``, ``¥1,200``, ``1.2 万``, `` B ``, ``a, c``. These helpers turn such text into
-numbers, option keys and label lists, or explain why they cannot.
+``1,200``, ``¥1,200``, ``1.2 万``, ``−508.2m``, ``(3,778,719)``, `` B ``, ``a, c``.
+These helpers turn such text into numbers, option keys and label lists, or
+explain why they cannot.
+
+Forms of a number
+-----------------
+- full-width characters of Chinese input methods (``１２％``, ``－５``) fold to ASCII;
+- every dash a keyboard or a word processor makes is a minus: ``-``, ``−`` (U+2212),
+  ``–``, ``—``, ``‒``, ``‐``, ``‑``, ``﹣``, ``－``;
+- accounting negatives: ``(1,234)`` is −1,234;
+- thousands separators ``1,234,567`` (a comma elsewhere is refused: ``0,12`` is a
+  decimal comma, ``1,2,3`` several numbers); spaces and thin spaces are ignored;
+- currency signs and words before or after (``¥``, ``CNY``, ``RMB``, ``元``, ``yuan`` ...);
+- one multiplier after the number, any case, with or without a space: ``k``,
+  ``thousand``, ``m``, ``mn``, ``mio``, ``million``, ``bn``, ``billion``, ``千``,
+  ``万``, ``百万``, ``千万``, ``亿``;
+- a percent sign (``%`` or full-width ``％``) or ``pct``: the value is divided by 100.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
 
-# Currency signs and words that may surround a number; they carry no value.
-_CURRENCY = re.compile(r"(?i)^(?:cny|rmb|usd|eur|[¥$€£])\s*|\s*(?:cny|rmb|usd|eur|yuan|元|[¥$€£])$")
+# Every character a student may type for a minus sign, after NFKC folding (which already maps the
+# full-width ``－`` and the small ``﹣`` to ``-``).
+_DASHES = dict.fromkeys(map(ord, "\u2212\u2013\u2014\u2012\u2010\u2011\u2015\ufe63\uff0d"), "-")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
+_CURRENCY_WORDS = r"cny|rmb|usd|eur|yuan|元|人民币|[¥$€£]"
+_CURRENCY_FRONT = re.compile(rf"(?i)^(?:{_CURRENCY_WORDS})")
+_CURRENCY_BACK = re.compile(rf"(?i)(?:{_CURRENCY_WORDS})$")
+# Longest first, so "million" is not read as "m" followed by junk and "百万" not as "万".
+_MULTIPLIERS = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "mio": 1e6, "mln": 1e6, "mn": 1e6, "bn": 1e9,
+    "k": 1e3, "m": 1e6, "千万": 1e7, "百万": 1e6, "千": 1e3, "万": 1e4, "亿": 1e8,
+}
+_MULTIPLIER_BACK = re.compile(
+    "(?i)(" + "|".join(map(re.escape, sorted(_MULTIPLIERS, key=len, reverse=True))) + ")$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.IGNORECASE)
-_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "万": 1e4, "亿": 1e8}
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+# Beyond this nobody means a number in a CRM exercise; it also keeps float() from overflowing.
+_LARGEST = 1e300
 
 
 @dataclass(frozen=True)
 class ParsedNumber:
-    """A number read from text; ``percent`` tells whether it was written with a % sign."""
+    """A number read from text.
+
+    ``value`` is the plain number (multiplier applied, a percentage divided by 100);
+    ``percent`` tells whether it was written with a % sign; ``multiplier`` is the
+    factor of an explicit ``k``/``m``/``万``/... (1.0 when none was typed);
+    ``decimals`` is how many decimals were typed in the mantissa (``12.50%`` → 2,
+    ``3e6`` → 0), or None for a number given as a Python float, whose precision is unknown.
+    """
 
     value: float
     percent: bool = False
+    multiplier: float = 1.0
+    decimals: int | None = None
+    text: str = ""
+
+    @property
+    def resolution(self) -> float | None:
+        """The step of the last typed digit, in plain numbers (``1.25m`` → 10,000; ``12.5%`` → 0.001)."""
+        if self.decimals is None:
+            return None
+        step = 10.0 ** -self.decimals * self.multiplier
+        return step / 100.0 if self.percent else step
 
 
 class AnswerError(ValueError):
@@ -32,25 +79,54 @@ class AnswerError(ValueError):
 
 
 def normalise(text: str) -> str:
-    """Fold full-width characters (common with Chinese input methods) and trim.
+    """Fold full-width characters (common with Chinese input methods) and every dash to ASCII, and trim.
 
     >>> normalise("  １２％ ")
     '12%'
+    >>> normalise("−3,778,719")
+    '-3,778,719'
     """
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", str(text)).translate(_DASHES).strip()
+
+
+def _typed_decimals(number: str) -> int:
+    """Decimals typed, counting the exponent: ``1.25`` → 2, ``1.2e6`` → −5, ``3e-4`` → 4."""
+    mantissa, _, exponent = number.lower().partition("e")
+    places = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return places - int(exponent) if exponent else places
+
+
+def _from_number(answer) -> ParsedNumber:
+    if isinstance(answer, numbers.Integral):
+        if abs(int(answer)) > _LARGEST:  # float(10**400) would raise OverflowError
+            raise AnswerError(f"A number with {len(str(abs(int(answer))))} digits is too large to be a sensible "
+                              "answer.")
+        return ParsedNumber(float(answer), decimals=0, text=str(int(answer)))
+    try:
+        value = float(answer)
+    except (OverflowError, ValueError, TypeError):
+        raise AnswerError(f"Type a number; could not read {type(answer).__name__}.") from None
+    if not math.isfinite(value):
+        raise AnswerError(f"{answer!r} is not a finite number.")
+    if abs(value) > _LARGEST:
+        raise AnswerError(f"{value:.3e} is too large to be a sensible answer.")
+    return ParsedNumber(value, text=repr(value))
 
 
 def parse_number(answer) -> ParsedNumber:
-    """Read one number from a student's answer.
+    """Read one number from a student's answer (see the module docstring for the forms).
 
-    Accepts ints and floats, and text such as ``"12%"``, ``"-0.5"``, ``"1,200"``,
-    ``"¥1,200.50"``, ``"1.2k"``, ``"3 万"``. Rejects empty text, words,
-    several numbers, ``NaN`` and numbers too large to be finite.
+    Rejects empty text, words, several numbers, ``NaN`` and numbers too large
+    to be sensible, with an :class:`AnswerError` that says why.
 
-    >>> parse_number("12%")
-    ParsedNumber(value=0.12, percent=True)
+    >>> parse_number("12%").value
+    0.12
     >>> parse_number(" 1,200 ").value
     1200.0
+    >>> parse_number("(3,778,719)").value
+    -3778719.0
+    >>> parse_number("22.01 Million").value
+    22010000.0
     >>> parse_number("1e999")
     Traceback (most recent call last):
     ...
@@ -60,26 +136,51 @@ def parse_number(answer) -> ParsedNumber:
         raise AnswerError("Type an answer first.")
     if isinstance(answer, bool):
         raise AnswerError("Type a number, not True or False.")
-    if isinstance(answer, (int, float)):
-        if not math.isfinite(float(answer)):
-            raise AnswerError(f"{answer!r} is not a finite number.")
-        return ParsedNumber(float(answer))
+    if isinstance(answer, numbers.Real):
+        return _from_number(answer)
     if not isinstance(answer, str):
         raise AnswerError(f"Type a number; got {type(answer).__name__}.")
     text = normalise(answer)
     if not text:
         raise AnswerError("Type an answer first.")
     raw = text
-    text = text.replace(" ", "").replace("\u00a0", "")
+    if len(text) > 80:
+        raise AnswerError("That is too long to be one number: type just the number.")
+    # A space (or thin space) before exactly three digits separates thousands: "1 234 567".
+    text = re.sub(r"(?<=\d)[ \u00a0\u2009\u202f'](?=\d{3}(?!\d))", ",", text)
+    if re.search(r"\d[\s\u00a0\u2009\u202f]+[\d.]", text):
+        raise AnswerError(f"{raw!r} looks like several numbers; type just one.")
+    text = _SPACES.sub("", text)
+    negative = False
     percent = False
-    if text.endswith("%"):
-        percent, text = True, text[:-1]
-    text = _CURRENCY.sub("", text)
-    text = _CURRENCY.sub("", text)  # a sign in front and a word behind: "¥1,200元"
-    scale = 1.0
-    for suffix, factor in sorted(_SCALE.items(), key=lambda kv: -len(kv[0])):
-        if text.lower().endswith(suffix) and len(text) > len(suffix):
-            scale, text = factor, text[: -len(suffix)]
+    multiplier = 1.0
+    # Peel signs, currency, percent, multiplier and accounting brackets off both ends, in any order
+    # ("-¥1.2m", "¥(1,234)", "(12%)", "508.2 million CNY", "CNY 5.08亿").
+    for _ in range(8):
+        before = text
+        if text.startswith("(") and text.endswith(")") and len(text) > 2:
+            if negative:
+                raise AnswerError(f"{raw!r} has two minus signs; type one number.")
+            negative, text = True, text[1:-1]
+        if text[:1] in "+-" and len(text) > 1 and not _NUMBER.match(text):
+            # A sign before a currency sign or bracket: "-¥1,200", "-(5)" is refused below.
+            if text[0] == "-":
+                if negative:
+                    raise AnswerError(f"{raw!r} has two minus signs; type one number.")
+                negative = True
+            text = text[1:]
+        text = _CURRENCY_FRONT.sub("", text)
+        text = _CURRENCY_BACK.sub("", text)
+        if text.endswith("%") or text.lower().endswith("pct"):
+            if percent:
+                raise AnswerError(f"{raw!r} has two percent signs; type one number.")
+            percent, text = True, text[:-1] if text.endswith("%") else text[:-3]
+        found = _MULTIPLIER_BACK.search(text)
+        if found and len(text) > len(found.group(1)) and not text[: found.start()].endswith(("e", "E")):
+            if multiplier != 1.0:
+                raise AnswerError(f"{raw!r} has two multipliers; type one, e.g. 1.2m or 120万.")
+            multiplier, text = _MULTIPLIERS[found.group(1).lower()], text[: found.start()]
+        if text == before:
             break
     if "," in text:
         if _GROUPED.match(text):
@@ -93,12 +194,19 @@ def parse_number(answer) -> ParsedNumber:
         if any(ch.isdigit() for ch in text):
             raise AnswerError(f"Could not read {raw!r} as a number: type digits only, e.g. 0.12, 12% or 1,200.")
         raise AnswerError(f"{raw!r} is not a number: type digits, e.g. 0.12, 12% or 1,200.")
-    value = float(text) * scale
-    if not math.isfinite(value):
+    if negative and text[:1] in "+-":
+        raise AnswerError(f"{raw!r} has two signs; type one number, e.g. -1,234 or (1,234).")
+    try:
+        value = float(text) * multiplier
+    except OverflowError:  # pragma: no cover - float() of a str returns inf rather than raising
+        value = math.inf
+    if not math.isfinite(value) or abs(value) > _LARGEST:
         raise AnswerError(f"{raw!r} is too large to be a sensible answer.")
+    if negative:
+        value = -value
     if percent:
         value /= 100.0
-    return ParsedNumber(value, percent)
+    return ParsedNumber(value, percent, multiplier, _typed_decimals(text.lstrip("+-")), raw)
 
 
 def split_items(answer) -> list[str]:
@@ -115,6 +223,8 @@ def split_items(answer) -> list[str]:
         return []
     if isinstance(answer, (list, tuple, set, frozenset)):
         return [normalise(str(a)) for a in answer if normalise(str(a))]
+    if isinstance(answer, (bytes, bytearray)):
+        answer = answer.decode("utf-8", "replace")
     text = normalise(str(answer))
     parts = re.split(r"[,;/\n、，；]+", text)
     items = [p.strip() for p in parts if p.strip()]

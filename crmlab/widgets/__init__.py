@@ -20,7 +20,8 @@ import html
 
 from crmlab import exercises as _exercises
 
-__all__ = ["exercise", "exercises", "tco_planner", "scorecard_weights", "matrix_explorer"]
+__all__ = ["exercise", "exercises", "static_html", "static_text", "tco_planner", "scorecard_weights",
+           "matrix_explorer"]
 
 
 def _feedback_html(fb: _exercises.Feedback, show_hint: bool = False) -> str:
@@ -31,11 +32,85 @@ def _feedback_html(fb: _exercises.Feedback, show_hint: bool = False) -> str:
     return f"<div style='color:{colour};font-size:0.95em;line-height:1.4'>{body}</div>"
 
 
+# How many wrong tries before the worked solution opens by itself; after one try it opens on request.
+SOLUTION_AFTER = 2
+
+
+def static_html(ex: _exercises.Exercise) -> str:
+    """The exercise as static HTML (prompt and options), for a notebook read without a kernel.
+
+    JupyterLab shows the live widget; nbconvert, nbviewer and GitHub have no widget
+    state and fall back to this ``text/html`` in the same output.
+
+    >>> from crmlab import exercises
+    >>> "Which of these" in static_html(exercises.get("ch00.choose_kpi"))
+    True
+    """
+    parts = [f"<p><b>Exercise {html.escape(ex.id)}.</b> {html.escape(ex.prompt)}</p>"]
+    if ex.choices:
+        options = "".join(f"<li><b>{html.escape(k)}.</b> {html.escape(v)}</li>" for k, v in ex.choices.items())
+        parts.append(f"<ul style='list-style:none'>{options}</ul>")
+    if ex.kind == "labels":
+        parts.append(f"<p>Labels: {html.escape(', '.join(ex.labels))}.</p>")
+    how = ("write your answer, then compare it with a model answer" if ex.kind == "judgement"
+           else "check your answer")
+    parts.append(f"<p><i>Run this notebook in Jupyter to {how}.</i></p>")
+    return f"<div class='crmlab-exercise-static' style='border:1px solid #ccc;padding:8px'>{''.join(parts)}</div>"
+
+
+def static_text(ex: _exercises.Exercise) -> str:
+    """The exercise as plain text (prompt and options)."""
+    lines = [f"Exercise {ex.id}. {ex.prompt}"]
+    lines += [f"  {k}. {v}" for k, v in ex.choices.items()]
+    if ex.kind == "labels":
+        lines.append(f"  Labels: {', '.join(ex.labels)}.")
+    return "\n".join(lines)
+
+
+_BOX_CLASS = None
+
+
+def _box_class():
+    """A VBox whose output also carries the exercise as text/html and text/plain (built once, lazily)."""
+    global _BOX_CLASS
+    if _BOX_CLASS is None:
+        import ipywidgets as w
+
+        class ExerciseBox(w.VBox):
+            """A VBox displayed with a static copy of its exercises for readers without a kernel."""
+
+            def _repr_mimebundle_(self, **kwargs):
+                bundle = super()._repr_mimebundle_(**kwargs)
+                data = bundle[0] if isinstance(bundle, tuple) else bundle
+                if isinstance(data, dict):
+                    data["text/html"] = self.static_html
+                    data["text/plain"] = self.static_text
+                return bundle
+
+        _BOX_CLASS = ExerciseBox
+    return _BOX_CLASS
+
+
+def _markdown_output(w, text: str):
+    out = w.Output(layout=w.Layout(display="none", width="auto"))
+    out.add_class("crmlab-solution-text")
+    if text:
+        from IPython.display import Markdown
+
+        # The front end renders markdown (and $math$) itself; no markdown library is needed here.
+        out.append_display_data(Markdown(text))
+    return out
+
+
 def exercise(exercise_id: str):
-    """Render exercise ``exercise_id`` as an input, a Check button, a Hint button and a feedback area.
+    """Render exercise ``exercise_id``: an input, Check, Hint and Show solution buttons, and feedback.
 
     The input matches the answer kind: a text box for numbers and label lists,
-    radio buttons for a single choice, check boxes for several choices.
+    radio buttons for a single choice, check boxes for several choices, a text
+    area for a judgement question. "Show solution" appears after the first try and
+    the worked solution opens by itself after two wrong tries. For a judgement
+    question the button is "Compare with a model answer": once something is
+    written, the model answer and its rubric appear.
     Whatever the student types or clicks, the widget shows feedback and never raises.
     """
     import ipywidgets as w
@@ -47,7 +122,7 @@ def exercise(exercise_id: str):
     if ex.kind == "choice":
         answer = w.RadioButtons(options=[(f"{k}. {v}", k) for k, v in ex.choices.items()], value=None,
                                 layout=w.Layout(width="auto"))
-        read = lambda: answer.value  # noqa: E731 - tiny adapters keep the three kinds uniform
+        read = lambda: answer.value  # noqa: E731 - tiny adapters keep the kinds uniform
     elif ex.kind == "multi":
         boxes = [w.Checkbox(value=False, description=f"{k}. {v}", indent=False, layout=w.Layout(width="auto"))
                  for k, v in ex.choices.items()]
@@ -56,7 +131,7 @@ def exercise(exercise_id: str):
         answer = w.VBox(boxes)
         read = lambda: [k for k, box in zip(ex.choices, boxes) if box.value]  # noqa: E731
     elif ex.kind == "judgement":
-        answer = w.Textarea(placeholder="Write your answer: the decision and the numbers behind it.",
+        answer = w.Textarea(placeholder="Write your answer: the decision, and the numbers behind it.",
                             layout=w.Layout(width="95%", height="7em"), continuous_update=True)
         read = lambda: answer.value  # noqa: E731
     else:
@@ -68,20 +143,46 @@ def exercise(exercise_id: str):
         answer = w.Text(placeholder=placeholder, layout=w.Layout(width=width), continuous_update=True)
         read = lambda: answer.value  # noqa: E731
     answer.add_class("crmlab-answer")
-    check_button = w.Button(description="Check", button_style="primary", icon="check")
+    judgement = ex.kind == "judgement"
+    check_button = w.Button(description="Compare with a model answer" if judgement else "Check",
+                            button_style="primary", icon="check",
+                            layout=w.Layout(width="auto") if judgement else w.Layout())
     check_button.add_class("crmlab-check")
     hint_button = w.Button(description="Hint", icon="lightbulb-o")
     hint_button.add_class("crmlab-hint")
+    solution_button = w.Button(description="Show solution", icon="book",
+                               layout=w.Layout(display="none", width="auto"))
+    solution_button.add_class("crmlab-show-solution")
     feedback = w.HTML(value="")
     feedback.add_class("crmlab-feedback")
+    solution = _markdown_output(w, _exercises.solution(ex.id))
+    tries = {"wrong": 0, "any": 0}
+
+    def show_solution(_button=None):
+        solution.layout.display = None
+        solution_button.layout.display = "none"
 
     def on_check(_button=None):
         try:
             fb = ex.check(read())
         except Exception as exc:  # a bug in an exercise must not break the student's notebook
             fb = _exercises.Feedback(False, f"✘ This exercise could not be checked ({type(exc).__name__}); "
-                                            "please tell your instructor.")
+                                            "please tell your instructor.", attempt=False)
+        if judgement:
+            feedback.value = _feedback_html(_exercises.Feedback(
+                fb.correct, fb.message.split("\n")[0], fb.hint))
+            if fb.correct:
+                show_solution()
+            return
         feedback.value = _feedback_html(fb)
+        if not fb.attempt:
+            return
+        tries["any"] += 1
+        tries["wrong"] += not fb.correct
+        if tries["wrong"] >= SOLUTION_AFTER:
+            show_solution()
+        elif solution.layout.display == "none":
+            solution_button.layout.display = None
 
     def on_hint(_button=None):
         text = ex.hint or "No hint for this one: re-read the section above."
@@ -89,17 +190,22 @@ def exercise(exercise_id: str):
 
     check_button.on_click(on_check)
     hint_button.on_click(on_hint)
+    solution_button.on_click(show_solution)
     if isinstance(answer, (w.Text, w.Textarea)):
         # Editing the answer makes old feedback stale; clear it rather than re-check on every keystroke.
         answer.observe(lambda change: setattr(feedback, "value", ""), names="value")
-    box = w.VBox([prompt, answer, w.HBox([check_button, hint_button]), feedback],
-                 layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0", width="auto"))
+    buttons = [check_button] + ([hint_button] if ex.hint or not judgement else []) + [solution_button]
+    box = _box_class()([prompt, answer, w.HBox(buttons), feedback, solution],
+                       layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0", width="auto"))
     box.add_class("crmlab-exercise")
     box.add_class("crmlab-ex-" + ex.id.replace(".", "-"))
+    box.static_html, box.static_text = static_html(ex), static_text(ex)
     # Handles for tests and for instructors scripting a demo.
     box.answer_widget = answer if not isinstance(answer, w.VBox) else answer.children
     box.check_button = check_button
     box.hint_button = hint_button
+    box.solution_button = solution_button
+    box.solution = solution
     box.feedback = feedback
     box.exercise = ex
     return box
@@ -107,9 +213,11 @@ def exercise(exercise_id: str):
 
 def exercises(chapter: str):
     """All exercises of a chapter (``"ch05"``), stacked."""
-    import ipywidgets as w
-
-    return w.VBox([exercise(i) for i in _exercises.ids(chapter)])
+    boxes = [exercise(i) for i in _exercises.ids(chapter)]
+    stack = _box_class()(boxes)
+    stack.static_html = "".join(b.static_html for b in boxes)
+    stack.static_text = "\n\n".join(b.static_text for b in boxes)
+    return stack
 
 
 def __getattr__(name: str):
