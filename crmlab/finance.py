@@ -383,11 +383,26 @@ def mva(evas, wacc, terminal_growth=None) -> float:
 # --------------------------------------------------------------------------- project appraisal
 
 
+def _amount(value: float) -> str:
+    """An amount for a repr: whole units with separators from 10,000 up, 4 decimals below (unit-less examples)."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞" if value < 0 else "nan"
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:,.4f}"
+
+
+def _years(value: float) -> str:
+    return "never" if math.isinf(value) else f"{value:.4f}"
+
+
 @dataclass(frozen=True)
 class Appraisal(ResultMixin):
     """A project's cash flows judged by NPV, IRR, payback and discounted payback at one discount rate."""
 
-    __repr__ = one_line_repr
+    def __repr__(self) -> str:
+        # Money as money: 4,786,429, never 4,786,429.3583; small unit-less flows keep their decimals.
+        irr = f"{self.irr:.4f}" if math.isfinite(self.irr) else "none"
+        return (f"Appraisal(rate={self.rate:.4f}, NPV={_amount(self.npv)}, IRR={irr}, "
+                f"payback (years)={_years(self.payback)}, discounted payback (years)={_years(self.discounted_payback)})")
 
     rate: float
     cashflows: tuple[float, ...]
@@ -800,7 +815,9 @@ def eva_frame(financials) -> pd.DataFrame:
 class InvestmentEVA(ResultMixin):
     """Year-by-year EVA of one investment (a CRM system) and its MVA, the present value of those EVAs."""
 
-    __repr__ = one_line_repr
+    def __repr__(self) -> str:
+        return (f"InvestmentEVA(investment={_amount(self.investment)}, WACC={self.wacc:.4f}, "
+                f"MVA = PV of EVA={_amount(self.mva)}, NPV={_amount(self.npv)})")
 
     investment: float
     wacc: float
