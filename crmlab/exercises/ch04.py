@@ -143,6 +143,7 @@ register(Exercise(
     percent=True,
     unit="%",
     decimals=2,
+    tolerance=0.0001,  # also a WACC built from the cost of equity rounded to 2 decimals, as asked before
     steps=2,
     mistakes=(
         Mistake(lambda: _wacc("Jinhe Retail", equity="equity_book"),
@@ -164,10 +165,11 @@ register(Exercise(
     id="ch04.eva_huaxin",
     prompt=(f"Compute Huaxin Telecom's EVA (经济增加值) for {_YEAR}: the CAPM cost of equity, the WACC at market "
             "weights, NOPAT = EBIT × (1 − tax_rate), capital = invested_capital, no adjustments. Give it in "
-            "CNY million to 1 decimal."),
+            "million CNY to 1 decimal."),
     kind="number",
     answer=lambda: _eva("Huaxin Telecom"),
-    unit="CNY million",
+    unit="million CNY",
+    scale=1e6,
     decimals=1,
     # A WACC rounded as the chapter shows it (4 decimals, e.g. 0.0703) moves EVA by up to this much.
     tolerance=_eva_rounding_slack("Huaxin Telecom"),
@@ -263,10 +265,11 @@ register(Exercise(
     prompt=(f"Capitalise Jinhe Retail's marketing over {_MKT_LIFE} years instead of the chapter's 2 (history "
             f"2020–{_LATEST} from firm_financials, the cash-tax convention: the add-back is NOT taxed, WACC at "
             f"market weights for {_LATEST}). By how much does the adjustment change Jinhe's {_LATEST} EVA "
-            "(adjusted − as reported)? Give it in CNY million to 1 decimal, negative if EVA falls."),
+            "(adjusted − as reported)? Give it in million CNY to 1 decimal, negative if EVA falls."),
     kind="number",
     answer=_marketing,
-    unit="CNY million",
+    unit="million CNY",
+    scale=1e6,
     decimals=1,
     tolerance=0.3,  # the WACC rounded to 4 decimals moves the capital charge on the asset by up to ~0.05
     steps=3,
