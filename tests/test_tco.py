@@ -359,6 +359,9 @@ def test_plots_draw():
     assert money.plot_components(items).get_title() == "Total cost of ownership by component"
     assert tco.simulate(items, n=500).plot().get_title().startswith("Monte Carlo of cost overruns\nrisk model")
     assert tco.plan_tco().plot().get_title().startswith("TCO 25.23")
+    # the plan chart's axis carries benefits too; a cost-only chart says cost
+    assert tco.plan_tco().plot().get_ylabel() == "cost and benefit a year (million CNY)"
+    assert money.plot_by_year(items).get_ylabel() == "cost a year (million CNY)"
     plt.close("all")
 
 
