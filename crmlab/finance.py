@@ -437,15 +437,16 @@ class Appraisal(ResultMixin):
         top = max(self.rate, self.irr if math.isfinite(self.irr) else 0.0, 0.05)
         return np.linspace(0.0, 2 * top, 41)
 
-    def plot(self, ax=None, kind: str = "cashflows", rates=None):
+    def plot(self, ax=None, kind: str = "cashflows", rates=None, currency: str = ""):
         """``kind="cashflows"``: yearly flows and cumulative (discounted) cash; ``"profile"``: NPV against
-        the discount rate, at ``rates`` if given (default: 0 to twice the larger of the IRR and the rate)."""
+        the discount rate, at ``rates`` if given (default: 0 to twice the larger of the IRR and the rate).
+        ``currency`` names the flows' unit for the axis ("CNY"); without it the axis says "the input's unit"."""
         from crmlab.plots import money
 
         _checks.choice("kind", kind, ("cashflows", "profile"))
         if kind == "cashflows":
-            return money.plot_cashflows(self, ax=ax)
-        return money.plot_npv_profile(self, ax=ax, rates=rates)
+            return money.plot_cashflows(self, ax=ax, currency=currency)
+        return money.plot_npv_profile(self, ax=ax, rates=rates, currency=currency)
 
 
 def appraise(rate, cashflows) -> Appraisal:
@@ -857,10 +858,11 @@ class InvestmentEVA(ResultMixin):
     def _headline(self) -> dict:
         return {"investment": self.investment, "WACC": self.wacc, "MVA = PV of EVA": self.mva, "NPV": self.npv}
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, currency: str = ""):
+        """Yearly EVA bars with NOPAT and the capital charge; ``currency`` names the unit ("CNY")."""
         from crmlab.plots.money import plot_investment_eva
 
-        return plot_investment_eva(self, ax=ax)
+        return plot_investment_eva(self, ax=ax, currency=currency)
 
 
 def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) -> InvestmentEVA:

@@ -312,7 +312,7 @@ def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
     return ax
 
 
-def plot_investment_eva(result, ax=None):
+def plot_investment_eva(result, ax=None, currency: str = ""):
     """Bars of an investment's EVA each year, with NOPAT and the capital charge as lines."""
     frame = result.to_frame()
     divisor, word = _money_scale(frame[["NOPAT", "capital charge", "EVA"]].abs().max().max())
@@ -325,7 +325,7 @@ def plot_investment_eva(result, ax=None):
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(list(frame.index))
     ax.set(title=f"EVA year by year: MVA (PV of EVA) {result.mva / divisor:,.2f} = NPV {result.npv / divisor:,.2f}",
-           xlabel="year", ylabel=_unit(word, ""))
+           xlabel="year", ylabel=f"amount ({_unit(word, currency)})")
     _thousands(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9, frameon=False)
     return ax
