@@ -4,6 +4,8 @@ registered exercise. Parsing is tested in test_parse.py."""
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -317,7 +319,8 @@ def test_registered_exercise_accepts_its_answer_and_rejects_a_wrong_one(exercise
     assert exercises.check(exercise_id, right).correct, (exercise_id, right)
     fb = exercises.check(exercise_id, wrong)
     assert not fb.correct and fb.message.startswith("✘"), (exercise_id, wrong, fb.message)
-    assert ex.prompt and ex.hint and ex.explanation, "every exercise needs a prompt, a hint and an explanation"
+    assert ex.prompt and ex.hint, "every exercise needs a prompt and a hint"
+    assert ex.explanation or ex.kind == "judgement", "every exercise but a judgement needs an explanation"
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -411,3 +414,42 @@ def test_widget_output_carries_the_prompt_for_readers_without_a_kernel():
     stack = widgets.exercises("ch00")
     assert all(html.escape(exercises.get(i).prompt) in stack._repr_mimebundle_()["text/html"]
                for i in exercises.ids("ch00"))
+
+
+def test_the_solution_is_not_in_the_widget_state_before_it_is_shown():
+    box = _widget(SOLVED)
+    assert box.solution.outputs == ()
+    box.answer_widget.value = "0.5"
+    box.check_button.click()
+    box.solution_button.click()
+    assert box.solution.outputs
+
+
+# --------------------------------------------------------------------------- readable without a kernel
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_static_html_of_a_chapter_shows_every_exercise_prompt(path):
+    """``jupyter nbconvert --to html`` (no kernel, no widget state) shows each exercise's prompt and options."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(path, as_version=4)
+    shown = re.findall(r"""widgets\.exercises?\(\s*["']([\w.]+)["']""",
+                       "\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    ids = [i for s in shown for i in ([s] if "." in s else exercises.ids(s))]
+    assert ids, f"{path.name} shows no exercise"
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    missing = [i for i in ids
+               if " ".join(exercises.get(i).prompt.split()) not in text
+               or any(" ".join(v.split()) not in text for v in exercises.get(i).choices.values())]
+    assert not missing, (f"{path.name}: the static HTML lacks the prompt or options of {missing}; re-execute it "
+                         f"with python -m crmlab.execute {path.relative_to(path.parents[1])}")
+
+
+@pytest.mark.parametrize("typed", ["0", "1", "0.1"])
+def test_a_number_without_a_significant_digit_of_the_answer_is_not_a_rounding(typed):
+    assert "rounded too coarsely" not in KE.check(typed).message

@@ -91,15 +91,13 @@ def _box_class():
     return _BOX_CLASS
 
 
-def _markdown_output(w, text: str):
-    out = w.Output(layout=w.Layout(display="none", width="auto"))
-    out.add_class("crmlab-solution-text")
-    if text:
+def _fill_markdown(out, text: str) -> None:
+    """Show ``text`` (markdown) in the Output widget ``out``, once."""
+    if not out.outputs and text:
         from IPython.display import Markdown
 
         # The front end renders markdown (and $math$) itself; no markdown library is needed here.
         out.append_display_data(Markdown(text))
-    return out
 
 
 def exercise(exercise_id: str):
@@ -155,10 +153,13 @@ def exercise(exercise_id: str):
     solution_button.add_class("crmlab-show-solution")
     feedback = w.HTML(value="")
     feedback.add_class("crmlab-feedback")
-    solution = _markdown_output(w, _exercises.solution(ex.id))
+    # Filled only when shown: a saved widget state (the book's snapshots) must not carry the solution.
+    solution = w.Output(layout=w.Layout(display="none", width="auto"))
+    solution.add_class("crmlab-solution-text")
     tries = {"wrong": 0, "any": 0}
 
     def show_solution(_button=None):
+        _fill_markdown(solution, _exercises.solution_text(ex))
         solution.layout.display = None
         solution_button.layout.display = "none"
 
@@ -194,8 +195,7 @@ def exercise(exercise_id: str):
     if isinstance(answer, (w.Text, w.Textarea)):
         # Editing the answer makes old feedback stale; clear it rather than re-check on every keystroke.
         answer.observe(lambda change: setattr(feedback, "value", ""), names="value")
-    buttons = [check_button] + ([hint_button] if ex.hint or not judgement else []) + [solution_button]
-    box = _box_class()([prompt, answer, w.HBox(buttons), feedback, solution],
+    box = _box_class()([prompt, answer, w.HBox([check_button, hint_button, solution_button]), feedback, solution],
                        layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0", width="auto"))
     box.add_class("crmlab-exercise")
     box.add_class("crmlab-ex-" + ex.id.replace(".", "-"))
