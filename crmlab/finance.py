@@ -383,11 +383,26 @@ def mva(evas, wacc, terminal_growth=None) -> float:
 # --------------------------------------------------------------------------- project appraisal
 
 
+def _amount(value: float) -> str:
+    """An amount for a repr: whole units with separators from 10,000 up, 4 decimals below (unit-less examples)."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞" if value < 0 else "nan"
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:,.4f}"
+
+
+def _years(value: float) -> str:
+    return "never" if math.isinf(value) else f"{value:.4f}"
+
+
 @dataclass(frozen=True)
 class Appraisal(ResultMixin):
     """A project's cash flows judged by NPV, IRR, payback and discounted payback at one discount rate."""
 
-    __repr__ = one_line_repr
+    def __repr__(self) -> str:
+        # Money as money: 4,786,429, never 4,786,429.3583; small unit-less flows keep their decimals.
+        irr = f"{self.irr:.4f}" if math.isfinite(self.irr) else "none"
+        return (f"Appraisal(rate={self.rate:.4f}, NPV={_amount(self.npv)}, IRR={irr}, "
+                f"payback (years)={_years(self.payback)}, discounted payback (years)={_years(self.discounted_payback)})")
 
     rate: float
     cashflows: tuple[float, ...]
@@ -422,15 +437,16 @@ class Appraisal(ResultMixin):
         top = max(self.rate, self.irr if math.isfinite(self.irr) else 0.0, 0.05)
         return np.linspace(0.0, 2 * top, 41)
 
-    def plot(self, ax=None, kind: str = "cashflows", rates=None):
+    def plot(self, ax=None, kind: str = "cashflows", rates=None, currency: str = ""):
         """``kind="cashflows"``: yearly flows and cumulative (discounted) cash; ``"profile"``: NPV against
-        the discount rate, at ``rates`` if given (default: 0 to twice the larger of the IRR and the rate)."""
+        the discount rate, at ``rates`` if given (default: 0 to twice the larger of the IRR and the rate).
+        ``currency`` names the flows' unit for the axis ("CNY"); without it the axis says "the input's unit"."""
         from crmlab.plots import money
 
         _checks.choice("kind", kind, ("cashflows", "profile"))
         if kind == "cashflows":
-            return money.plot_cashflows(self, ax=ax)
-        return money.plot_npv_profile(self, ax=ax, rates=rates)
+            return money.plot_cashflows(self, ax=ax, currency=currency)
+        return money.plot_npv_profile(self, ax=ax, rates=rates, currency=currency)
 
 
 def appraise(rate, cashflows) -> Appraisal:
@@ -504,7 +520,13 @@ class CapitalisedExpense(ResultMixin):
 
     @property
     def nopat_adjustment(self) -> float:
-        """Add to operating profit: this year's expense is added back, its amortisation charged."""
+        """This year's expense added back less its amortisation charged.
+
+        Pass it to :func:`eva_statement` as a ``nopat_adjustments`` entry (added
+        after tax): the whole expense was deducted for tax, so the tax saving
+        stays in NOPAT. It is positive when spending grows (this year's expense
+        exceeds the amortisation of earlier years) and negative when it is cut.
+        """
         return self.expense - self.amortisation
 
     def _headline(self) -> dict:
@@ -531,6 +553,13 @@ def capitalise(expenses, life: int) -> CapitalisedExpense:
     >>> c = capitalise([100, 100, 100, 100], life=3)
     >>> round(c.asset, 4), round(c.amortisation, 4), round(c.nopat_adjustment, 4)
     (200.0, 100.0, 0.0)
+
+    Damodaran's Cisco 2005 research asset (*Damodaran on Valuation*, 2nd ed.,
+    Illustration 3.2: R&D 2000-2005, five-year life): 9,918.2 and 3,280.2.
+
+    >>> cisco = capitalise([2704, 3922, 3448, 3135, 3192, 3320], life=5)
+    >>> round(cisco.asset, 4), round(cisco.amortisation, 4)
+    (9918.2, 3280.2)
     >>> capitalise([100], life=0)
     Traceback (most recent call last):
     ...
@@ -571,13 +600,29 @@ class EVAStatement(ResultMixin):
     wacc: float
     profit_adjustments: Mapping[str, float] = field(default_factory=dict)
     capital_adjustments: Mapping[str, float] = field(default_factory=dict)
+    nopat_adjustments: Mapping[str, float] = field(default_factory=dict)
 
     _title = "Economic value added"
 
     @property
+    def operating_tax(self) -> float:
+        """Tax on operating profit: ``tax_rate`` × (EBIT + the pre-tax ``profit_adjustments``)."""
+        return (self.ebit + sum(self.profit_adjustments.values())) * self.tax_rate
+
+    @property
     def nopat(self) -> float:
-        """Net operating profit after tax, including the adjustments (taxed at the same rate)."""
-        return (self.ebit + sum(self.profit_adjustments.values())) * (1 - self.tax_rate)
+        """Net operating profit after tax.
+
+        ``(EBIT + profit_adjustments) × (1 − t) + nopat_adjustments``: pre-tax
+        adjustments (lease interest) are taxed with operating profit; the
+        ``nopat_adjustments`` of a capitalised expense (expense − amortisation)
+        are added after tax, because the firm deducted the whole expense from
+        its taxable income and keeps that tax saving (the cash-tax convention
+        of Stern Stewart and of Damodaran, *Damodaran on Valuation*, 2nd ed.,
+        2006, Illustration 3.6).
+        """
+        return self.ebit + sum(self.profit_adjustments.values()) - self.operating_tax \
+            + sum(self.nopat_adjustments.values())
 
     @property
     def capital(self) -> float:
@@ -603,23 +648,24 @@ class EVAStatement(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         rows = [("operating profit (EBIT)", self.ebit)]
         rows += [(f"+ {k}", v) for k, v in self.profit_adjustments.items()]
-        rows += [("− tax", -(self.ebit + sum(self.profit_adjustments.values())) * self.tax_rate),
-                 ("= NOPAT", self.nopat),
+        rows += [("− tax on operating profit", -self.operating_tax)]
+        rows += [(f"+ {k} (after tax)", v) for k, v in self.nopat_adjustments.items()]
+        rows += [("= NOPAT", self.nopat),
                  ("invested capital", self.invested_capital)]
         rows += [(f"+ {k}", v) for k, v in self.capital_adjustments.items()]
         rows += [("= capital", self.capital), ("− capital charge (WACC × capital)", -self.capital_charge),
                  ("= EVA", self.eva)]
         return pd.DataFrame(rows, columns=["line", "amount"]).set_index("line")
 
-    def plot(self, ax=None):
-        """Waterfall from NOPAT through the capital charge to EVA."""
+    def plot(self, ax=None, currency: str = ""):
+        """Waterfall from NOPAT through the capital charge to EVA; ``currency`` labels the axis ("CNY million")."""
         from crmlab.plots.money import plot_eva
 
-        return plot_eva(self, ax=ax)
+        return plot_eva(self, ax=ax, currency=currency)
 
 
 def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=None,
-                  capital_adjustments=None) -> EVAStatement:
+                  capital_adjustments=None, nopat_adjustments=None) -> EVAStatement:
     """Build an EVA statement from EBIT, with optional named adjustments.
 
     Parameters
@@ -632,16 +678,31 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
         Debt plus equity (book values), >= 0.
     wacc : float
         Weighted average cost of capital (decimal).
-    profit_adjustments, capital_adjustments : dict, optional
-        Named amounts added to operating profit (before tax) and to capital, e.g.
-        ``{"R&D capitalised": c.nopat_adjustment}`` and ``{"R&D asset": c.asset}``
-        from :func:`capitalise`, or ``{"lease debt": lease_to_debt(...)}``.
+    profit_adjustments : dict, optional
+        Named amounts added to operating profit BEFORE tax and taxed with it, e.g.
+        the interest part of operating leases treated as debt,
+        ``{"lease interest": rd × lease_to_debt(...)}``.
+    capital_adjustments : dict, optional
+        Named amounts added to invested capital, e.g. ``{"R&D asset": c.asset}``
+        from :func:`capitalise` or ``{"lease debt": lease_to_debt(...)}``.
+    nopat_adjustments : dict, optional
+        Named amounts added AFTER tax, e.g. ``{"R&D": c.nopat_adjustment}`` (this
+        year's expense − its amortisation): the expense stays deductible for tax,
+        so its tax saving is kept (Stern Stewart's cash operating taxes; Damodaran).
 
     Examples
     --------
     >>> s = eva_statement(ebit=200, tax_rate=0.25, invested_capital=1000, wacc=0.10)
     >>> round(s.nopat, 4), round(s.eva, 4)
     (150.0, 50.0)
+
+    Damodaran's Cisco 2005 (*Damodaran on Valuation*, 2nd ed., Illustrations 3.2
+    and 3.6): EBIT 7,416, tax 36.8 %, R&D capitalised over five years:
+
+    >>> rd = capitalise([2704, 3922, 3448, 3135, 3192, 3320], life=5)
+    >>> cisco = eva_statement(7416, 0.368, 0, 0.0, nopat_adjustments={"R&D": rd.nopat_adjustment})
+    >>> round(cisco.nopat, 4)
+    4726.712
     """
     def _named(name, mapping):
         if mapping is None:
@@ -657,6 +718,7 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
         wacc=_checks.rate("wacc", wacc),
         profit_adjustments=_named("profit_adjustments", profit_adjustments),
         capital_adjustments=_named("capital_adjustments", capital_adjustments),
+        nopat_adjustments=_named("nopat_adjustments", nopat_adjustments),
     )
 
 
@@ -673,6 +735,21 @@ def eva_frame(financials) -> pd.DataFrame:
     and the market's verdict, market value added = (market equity + debt) −
     invested capital. No accounting adjustments are made; use
     :func:`eva_statement` with :func:`capitalise` / :func:`lease_to_debt` for those.
+
+    Two residual incomes, two views. ``eva`` is the entity view: operating
+    profit before interest (NOPAT) less the WACC (market-value weights) on all
+    the capital. ``economic_profit`` is the equity view: net income, after the
+    interest actually paid, less the cost of equity on BOOK equity. They agree
+    only when the debt costs what the WACC assumes and book and market weights
+    coincide; where book equity is a small share of capital while market equity
+    is a large share of value (Lanting Property), the two can differ in sign
+    (Lanting 2020: economic profit +236, EVA −22, CNY million).
+
+    Capital timing: each row charges the capital of the SAME year (the
+    ``invested_capital`` column, a year-end balance as the dataset records it),
+    a common simplification when only one balance a year is published;
+    :func:`investment_eva` charges the capital at the START of each year, which
+    is what makes the present value of its EVAs equal the NPV.
 
     Parameters
     ----------
@@ -739,7 +816,9 @@ def eva_frame(financials) -> pd.DataFrame:
 class InvestmentEVA(ResultMixin):
     """Year-by-year EVA of one investment (a CRM system) and its MVA, the present value of those EVAs."""
 
-    __repr__ = one_line_repr
+    def __repr__(self) -> str:
+        return (f"InvestmentEVA(investment={_amount(self.investment)}, WACC={self.wacc:.4f}, "
+                f"MVA = PV of EVA={_amount(self.mva)}, NPV={_amount(self.npv)})")
 
     investment: float
     wacc: float
@@ -779,10 +858,11 @@ class InvestmentEVA(ResultMixin):
     def _headline(self) -> dict:
         return {"investment": self.investment, "WACC": self.wacc, "MVA = PV of EVA": self.mva, "NPV": self.npv}
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, currency: str = ""):
+        """Yearly EVA bars with NOPAT and the capital charge; ``currency`` names the unit ("CNY")."""
         from crmlab.plots.money import plot_investment_eva
 
-        return plot_investment_eva(self, ax=ax)
+        return plot_investment_eva(self, ax=ax, currency=currency)
 
 
 def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) -> InvestmentEVA:
@@ -846,10 +926,11 @@ class TornadoResult(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, currency: str = "", labels=None):
+        """Tornado chart; ``currency`` names the output's unit, ``labels`` maps inputs to display words."""
         from crmlab.plots.money import plot_tornado
 
-        return plot_tornado(self, ax=ax)
+        return plot_tornado(self, ax=ax, currency=currency, labels=labels)
 
 
 def tornado(model: Callable[..., float], base: Mapping[str, float], ranges: Mapping[str, tuple],

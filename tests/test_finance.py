@@ -259,9 +259,11 @@ def test_eva_statement_with_capitalised_rd_and_leases():
     leases = finance.lease_to_debt(50, 0.05, 4)
     assert leases == pytest.approx(sum(50 / 1.05 ** t for t in range(1, 5)))
     s = finance.eva_statement(ebit=500, tax_rate=0.25, invested_capital=3000, wacc=0.09,
-                              profit_adjustments={"R&D": rd.nopat_adjustment},
-                              capital_adjustments={"R&D asset": rd.asset, "lease debt": leases})
-    assert s.nopat == pytest.approx((500 + 160 - 120) * 0.75)
+                              profit_adjustments={"lease interest": 0.05 * leases},
+                              capital_adjustments={"R&D asset": rd.asset, "lease debt": leases},
+                              nopat_adjustments={"R&D": rd.nopat_adjustment})
+    # lease interest is operating profit, taxed with it; the R&D add-back keeps its tax saving
+    assert s.nopat == pytest.approx((500 + 0.05 * leases) * 0.75 + (160 - 120))
     assert s.eva == pytest.approx(s.nopat - 0.09 * (3000 + rd.asset + leases))
     frame = s.to_frame()
     assert frame.loc["= EVA", "amount"] == pytest.approx(s.eva)
@@ -319,11 +321,17 @@ def test_plots_draw():
     import matplotlib.pyplot as plt
 
     ax = finance.eva_statement(200, 0.25, 1000, 0.10).plot()
-    assert ax.get_title().startswith("EVA")
+    assert ax.get_title().startswith("EVA") and ax.get_ylabel() == "amount (the statement's unit)"
+    assert finance.eva_statement(200, 0.25, 1000, 0.10).plot(currency="CNY million").get_ylabel() == \
+        "amount (CNY million)"
+    unitless = finance.tornado(lambda a: 2e4 * a, {"a": 1}, {"a": (0, 2)}).plot()
+    assert "thousands of the input's unit" in unitless.get_xlabel()  # never "NPV (thousand)"
+    cny = finance.tornado(lambda a: 2e6 * a, {"a": 1}, {"a": (0, 2)}, output="NPV").plot(currency="CNY")
+    assert cny.get_xlabel().startswith("NPV (million CNY)")
     ax2 = finance.tornado(lambda a: 2 * a, {"a": 1}, {"a": (0, 2)}).plot()
-    assert [t.get_text() for t in ax2.get_yticklabels()] == ["a  (0 to 2)"]
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["a  (0 → 2)"]
     ax3 = finance.tornado(lambda low_rate: low_rate, {"low_rate": 1}, {"low_rate": (0, 2)}).plot()
-    assert ax3.get_yticklabels()[0].get_text() == "low rate  (0 to 2)"
+    assert ax3.get_yticklabels()[0].get_text() == "low rate  (0 → 2)"
     a = finance.appraise(0.10, [-2000, 500, 500, 5000])
     assert a.plot().get_title().startswith("Cash flows: NPV 2,624.34")
     assert "NPV profile" in a.plot(kind="profile").get_title()
@@ -360,3 +368,35 @@ def test_pv_of_eva_equals_npv(investment, ebitda, wacc, tax, life):
     life = min(life, len(ebitda))
     e = finance.investment_eva(investment, ebitda, wacc, tax, life=life)
     assert e.mva == pytest.approx(e.npv, rel=1e-9, abs=1e-6 * investment)
+
+
+def test_damodaran_cisco_2005_research_asset_and_after_tax_operating_income():
+    # Damodaran, *Damodaran on Valuation*, 2nd ed. (Wiley, 2006), Illustrations 3.2 and 3.6: Cisco's R&D
+    # 2000-2005 (USD million) over a five-year life gives a research asset of 9.92 billion and an
+    # amortisation of 3.28 billion; operating income 7,416, tax rate 36.8 %. The adjusted pre-tax operating
+    # income is 7,416 + 3,320 - 3,280.2; after tax, the tax benefit of expensing (3,320 - 3,280.2) x 0.368,
+    # "about 15 million", is added back, so NOPAT = EBIT (1 - t) + R&D - amortisation.
+    rd = finance.capitalise([2704, 3922, 3448, 3135, 3192, 3320], life=5)
+    assert round(rd.asset, 4) == 9918.2 and round(rd.amortisation, 4) == 3280.2
+    assert round(7416 + rd.nopat_adjustment, 4) == 7455.8
+    tax_benefit = (3320 - rd.amortisation) * 0.368
+    assert round(tax_benefit, 4) == 14.6464
+    cisco = finance.eva_statement(7416, 0.368, 0, 0.0, nopat_adjustments={"R&D": rd.nopat_adjustment})
+    assert round(cisco.nopat, 4) == round(7455.8 * (1 - 0.368) + tax_benefit, 4) == 4726.712
+    # Taxing the add-back instead would lose exactly that tax benefit.
+    taxed = finance.eva_statement(7416, 0.368, 0, 0.0, profit_adjustments={"R&D": rd.nopat_adjustment})
+    assert cisco.nopat - taxed.nopat == pytest.approx(tax_benefit)
+
+
+@pytest.mark.parametrize("history, change", [
+    ([70, 80, 90, 100], 8.24),      # growing: the add-back (100 - 80) exceeds the extra charge
+    ([100, 100, 100, 100], -12.6),  # flat: no add-back, only the charge on the asset of 200
+    ([130, 120, 110, 100], -33.44),  # cutting: amortisation exceeds this year's spending
+])
+def test_capitalisation_lowers_eva_most_for_a_firm_that_cuts_spending(history, change):
+    # Spending ends at 100 in all three; WACC 6.3 %, tax 25 %, 3-year life (chapter 04, section 5).
+    c = finance.capitalise(history, life=3)
+    base = finance.eva_statement(1000, 0.25, 10_000, 0.063)
+    adjusted = finance.eva_statement(1000, 0.25, 10_000, 0.063, capital_adjustments={"asset": c.asset},
+                                     nopat_adjustments={"add-back": c.nopat_adjustment})
+    assert round(adjusted.eva - base.eva, 4) == change

@@ -122,3 +122,17 @@ def test_updates_redraw_one_reused_figure(monkeypatch):
         box.controls["users"].value = value
         images.add(bytes(box.image.value))
     assert made == [] and len(images) == 3
+
+
+def test_absurd_returns_get_a_sanity_note_and_the_horizon_is_named():
+    # Issue 13: 10 users and 30 M of benefits gave "ROI 313253 %, IRR 118124.3 %" with no word, and the
+    # title said "five-year plan" at a 10-year horizon.
+    view = planner.planner_view(users=10, licence_price=0, annual_benefit=30_000_000, years=10)
+    assert view.ok and view.message.startswith("10-year plan") and "Sanity check" in view.message
+    assert "times the TCO" in view.message
+    normal = planner.planner_view()
+    assert normal.message.startswith("5-year plan") and "Sanity check" not in normal.message
+    box = widgets.tco_planner()
+    assert "five-year" not in box.children[0].value
+    row = next(r for r in box.table.value.split("<tr>") if "competitive advantage" in r)
+    assert "every year 3–5 in range" in row  # the audit says what its verdict rests on

@@ -55,7 +55,11 @@ def _compact(value: float) -> str:
 
 
 def _unit(word: str, currency: str) -> str:
-    return " ".join(w for w in (word, currency) if w) or "amount"
+    """Axis unit: "million CNY"; without a currency the scale word alone would read as a unit
+    ("NPV (thousand)"), so it says what it scales: "thousands of the input's unit"."""
+    if currency:
+        return " ".join(w for w in (word, currency) if w)
+    return f"{word}s of the input's unit" if word else "in the input's unit"
 
 
 def _thousands(ax, axis: str = "y") -> None:
@@ -66,8 +70,11 @@ def _thousands(ax, axis: str = "y") -> None:
     target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{decimals}f}"))
 
 
-def plot_eva(statement, ax=None):
-    """Waterfall: NOPAT, minus the capital charge, gives EVA (positive blue, negative vermillion)."""
+def plot_eva(statement, ax=None, currency: str = ""):
+    """Waterfall: NOPAT, minus the capital charge, gives EVA (positive blue, negative vermillion).
+
+    ``currency`` names the unit of the statement's amounts for the y-axis, e.g. "CNY million".
+    """
     ax = _axes(ax, (7.0, 4.8))
     steps = [("NOPAT", statement.nopat, 0.0), ("− capital charge", -statement.capital_charge, statement.nopat),
              ("= EVA", statement.eva, 0.0)]
@@ -81,7 +88,8 @@ def plot_eva(statement, ax=None):
     ax.plot([1.3, 1.7], [statement.eva] * 2, color=NEUTRAL, linestyle=":", linewidth=1)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(steps)), [s[0] for s in steps])
-    ax.set(title=f"EVA = NOPAT − WACC {statement.wacc:.2%} × capital {statement.capital:,.0f}", ylabel="amount")
+    ax.set(title=f"EVA = NOPAT − WACC {statement.wacc:.2%} × capital {statement.capital:,.0f}",
+           ylabel=f"amount ({currency})" if currency else "amount (the statement's unit)")
     values = [statement.nopat, statement.eva, 0.0]
     top, bottom = max(values), min(values)
     pad = 0.12 * (top - bottom or 1.0)
@@ -90,8 +98,12 @@ def plot_eva(statement, ax=None):
     return ax
 
 
-def plot_tornado(result, ax=None):
-    """Horizontal bars of the output at each input's low and high value, widest swing on top."""
+def plot_tornado(result, ax=None, currency: str = "", labels=None):
+    """Horizontal bars of the output at each input's low and high value, widest swing on top.
+
+    ``currency`` names the output's unit (e.g. "CNY"); ``labels`` maps an input to the words shown for it,
+    e.g. ``{"churn_cut": "churn cut (points of customers kept)"}``. Each input shows "low → high".
+    """
     table = result.to_frame().iloc[::-1]
     ax = _axes(ax, (8.0, 1.6 + 0.55 * len(table)))
     low, high = table.columns[2], table.columns[3]
@@ -102,12 +114,12 @@ def plot_tornado(result, ax=None):
     ax.barh(y, (table[high] - result.base) / divisor, left=result.base / divisor, color=POSITIVE,
             label="input at its high value", height=0.6)
     ax.axvline(result.base / divisor, color="black", linewidth=0.9)
-    labels = [f"{str(name).replace('_', ' ')}  ({_compact(row['low input'])} to {_compact(row['high input'])})"
-              for name, row in table.iterrows()]
-    ax.set_yticks(y, labels)
-    unit = f" ({word})" if word else ""
+    names = dict(labels or {})
+    ticks = [f"{names.get(name, str(name).replace('_', ' '))}  ({_compact(row['low input'])} → "
+             f"{_compact(row['high input'])})" for name, row in table.iterrows()]
+    ax.set_yticks(y, ticks)
     ax.set(title=f"Sensitivity of {result.output}: one input at a time",
-           xlabel=f"{result.output}{unit}; base case {result.base / divisor:,.2f}")
+           xlabel=f"{result.output} ({_unit(word, currency)}); base case {result.base / divisor:,.2f}")
     if table[[low, high]].min().min() < 0 < table[[low, high]].max().max() or result.base < 0:
         ax.axvline(0, color=NEUTRAL, linewidth=0.8, linestyle="--")
     _thousands(ax, "x")
@@ -162,7 +174,8 @@ def _stacked_years(ax, table, currency: str, line=None):
                     fontsize=9, zorder=5, bbox=box)
     ax.set_xlim(x.min() - 0.6, x.max() + 0.6) if x.size else None
     ax.set_xticks(x, [str(int(v)) for v in x])
-    ax.set(xlabel="year", ylabel=f"cost ({_unit(word, currency)})")
+    what = "cost" if curve is None else "cost and benefit"
+    ax.set(xlabel="year", ylabel=f"{what} a year ({_unit(word, currency)})")
     _thousands(ax)
     return divisor, word, handles
 
@@ -219,13 +232,11 @@ def plot_plan(plan, ax=None, currency: str = "CNY"):
 
 
 def plot_simulation(sim, ax=None, currency: str = "CNY"):
-    """Histogram of simulated totals: the plan, P50/P80/P95 and the chapter's 35–65 % overrun band."""
+    """Histogram of simulated totals: the plan and the P50/P80/P95 budgets, with the model's assumptions."""
     ax = _axes(ax)
     divisor, word = _money_scale(sim.planned)
     totals = sim.totals / divisor
     planned = sim.planned / divisor
-    ax.axvspan(planned * 1.35, planned * 1.65, color="#E69F00", alpha=0.15,
-               label="chapter: 35–65 % over the plan")
     ax.hist(totals, bins=60, color=POSITIVE, alpha=0.75, label=f"{totals.size:,} simulated totals")
     ax.axvline(planned, color="black", linewidth=1.6, label=f"plan {planned:,.2f}")
     styles = {50: ":", 80: "--", 95: "-."}
@@ -233,11 +244,13 @@ def plot_simulation(sim, ax=None, currency: str = "CNY"):
         value = sim.percentile(q) / divisor
         ax.axvline(value, color=NEGATIVE, linestyle=style, linewidth=1.6,
                    label=f"P{q} {value:,.2f} (+{value / planned - 1:.0%})")
-    ax.set(title="Monte Carlo of cost overruns", xlabel=f"total cost of ownership ({_unit(word, currency)})",
-           ylabel="scenarios")
+    ax.set_title(f"Monte Carlo of cost overruns\nrisk model: overrun triangular {sim.low:+.0%} / {sim.mode:+.0%} / "
+                 f"{sim.high:+.0%}, correlation {sim.correlation:.1f}", fontsize=11)
+    ax.set(xlabel=f"total cost of ownership ({_unit(word, currency)})", ylabel="scenarios")
     ax.set_xlim(min(planned, totals.min()) * 0.95, max(planned * 1.8, totals.max()) * 1.02)
     _thousands(ax, "x")
-    ax.legend(loc="upper left", fontsize=8.5)
+    # Outside the axes: inside, the legend would sit on the bars or on a percentile line.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     return ax
 
 
@@ -299,7 +312,7 @@ def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
     return ax
 
 
-def plot_investment_eva(result, ax=None):
+def plot_investment_eva(result, ax=None, currency: str = ""):
     """Bars of an investment's EVA each year, with NOPAT and the capital charge as lines."""
     frame = result.to_frame()
     divisor, word = _money_scale(frame[["NOPAT", "capital charge", "EVA"]].abs().max().max())
@@ -312,7 +325,7 @@ def plot_investment_eva(result, ax=None):
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(list(frame.index))
     ax.set(title=f"EVA year by year: MVA (PV of EVA) {result.mva / divisor:,.2f} = NPV {result.npv / divisor:,.2f}",
-           xlabel="year", ylabel=_unit(word, ""))
+           xlabel="year", ylabel=f"amount ({_unit(word, currency)})")
     _thousands(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9, frameon=False)
     return ax

@@ -80,8 +80,10 @@ def planner_view(**values) -> PlannerView:
     payback = "never within the plan" if math.isinf(a.payback) else f"{a.payback:.1f} years"
     verdict = "creates value" if a.npv > 0 else "destroys value" if a.npv < 0 else "breaks even"
     roi = f"{plan.roi:.0%}" if math.isfinite(plan.roi) else "n/a (no cost)"
-    message = (f"NPV {_money(a.npv)} at {plan.rate:.1%}: the project {verdict}. ROI {roi}, IRR {irr}, "
-               f"payback {payback}.")
+    message = (f"{plan.assumptions['years']}-year plan: NPV {_money(a.npv)} at {plan.rate:.1%}: the project "
+               f"{verdict}. ROI {roi}, IRR {irr}, payback {payback}.")
+    if plan.warnings:
+        message += " Sanity check: " + "; ".join(plan.warnings) + "."
     return PlannerView(True, message, plan)
 
 
@@ -94,9 +96,10 @@ def _audit_html(plan: _tco.TCOPlan) -> str:
         rows.append(f"<tr><td style='{_PAD};color:{colour};font-weight:bold' title='{words}'>{mark}</td>"
                     f"<td style='{_PAD}'>{html.escape(rule)}</td><td style='{_PAD};text-align:right'>{value}</td>"
                     f"<td style='{_PAD}'>{html.escape(row['expected'])}</td>"
-                    f"<td style='{_PAD};color:#555'>{html.escape(row['note'])}</td></tr>")
+                    f"<td style='{_PAD};color:#555'>{html.escape(row['judged on'])}"
+                    f"{'; ' + html.escape(row['note']) if row['note'] else ''}</td></tr>")
     head = "".join(f"<th style='{_PAD};text-align:left'>{h}</th>"
-                   for h in ("verdict", "chapter rule of thumb", "plan", "expected", "detail"))
+                   for h in ("verdict", "chapter rule of thumb", "plan", "expected", "judged on"))
     head = f"<tr>{head}</tr>"
     return (f"<table class='crmlab-audit' style='border-collapse:collapse;font-size:0.9em'>{head}{''.join(rows)}"
             "</table>")
@@ -193,8 +196,8 @@ def tco_planner(users=800, licence_price=6_000.0, maintenance_rate=0.18, interna
         control.observe(update, names="value")
     reset.on_click(on_reset)
     update()
-    box = _panel.panel("<b>TCO planner</b>: move an assumption to rebuild the five-year plan, its audit "
-                       "against the chapter's rules of thumb and the project's returns.",
+    box = _panel.panel("<b>TCO planner</b>: move an assumption to rebuild the plan over the horizon you choose, "
+                       "its audit against the chapter's rules of thumb and the project's returns.",
                        list(controls.values()), output, controls, reset)
     box.update = update
     return box
