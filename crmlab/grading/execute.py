@@ -216,8 +216,10 @@ def run(notebook, *, names, support: Path | None = None, cell_timeout: int = 60,
                                 "nothing it produced was read, every question scores 0")
             return result
         if proc.returncode != 0:
-            how = (f"was killed by signal {-proc.returncode}" if proc.returncode < 0
-                   else f"exited with status {proc.returncode}")
+            # bwrap reports a child killed by signal N as exit status 128 + N
+            signum = -proc.returncode if proc.returncode < 0 else (proc.returncode - 128 if bwrap and
+                                                                   128 < proc.returncode < 160 else None)
+            how = f"was killed by signal {signum}" if signum else f"exited with status {proc.returncode}"
             result.notes.append(f"the grading worker {how} (the notebook's code stopped it); nothing it produced "
                                 "was read, every question scores 0")
             return result
@@ -299,11 +301,16 @@ def _execute(nb, code, job, scratch, report, save):  # pragma: no cover - runs i
 
     state = {"timed_out": False}
     errors: list = []
+    printed: dict = {}
 
     class Client(NotebookClient):
         def output(self, outs, msg, display_id, cell_index):
             # Keep nothing but error names: outputs are not graded, and a flood of them must cost no memory.
-            if msg.get("msg_type") == "error":
+            kind = msg.get("msg_type")
+            if kind == "stream":
+                number = cell_numbers.get(cell_index)
+                printed[number] = printed.get(number, 0) + len(str(msg.get("content", {}).get("text", "")))
+            if kind == "error":
                 content = msg.get("content", {})
                 number = cell_numbers.get(cell_index)
                 if number is not None and len(errors) < 50:
@@ -342,6 +349,9 @@ def _execute(nb, code, job, scratch, report, save):  # pragma: no cover - runs i
                 stopped.append(number)
                 if not _responsive(client):
                     return number, f"ignored the interrupt after {job['cell_timeout']} s", errors, stopped
+        for number, size in sorted((k, v) for k, v in printed.items() if k is not None):
+            if size > 1_000_000:
+                report["notes"].append(f"code cell {number} printed {size / 1e6:.0f} million characters (not kept)")
         report["running"] = "answers"
         save()
         extract = nbformat.v4.new_code_cell(encoder_cell(job["names"], job["answers"]))
