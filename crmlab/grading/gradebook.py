@@ -261,6 +261,9 @@ def lms_export(grades, fmt: str, *, roster=None, questions: pd.DataFrame | None 
         emails, logins, sections and Canvas ids are taken from it.
     out : str or Path, optional
         Default ``<grades>_<fmt>.csv``.
+
+    A student with several submissions (flagged in the grade book) gets one
+    row: the best of their grades.
     """
     if fmt not in LMS_FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(LMS_FORMATS)}; got {fmt!r}")
@@ -272,12 +275,15 @@ def lms_export(grades, fmt: str, *, roster=None, questions: pd.DataFrame | None 
     out = Path(out) if out is not None else grades.with_name(f"{grades.stem}_{fmt}.csv")
     rows = []
     possible = float(frame["possible"].max()) if frame["possible"].notna().any() else 0.0
-    for _, r in frame.iterrows():
-        sid = "" if pd.isna(r["student_id"]) else str(r["student_id"])
-        if not sid:
-            continue
-        points = pd.to_numeric(r[qcols], errors="coerce")
-        score = "" if pd.isna(r.get("total")) and points.isna().all() else f"{points.fillna(0).sum():g}"
+    points = frame[qcols].apply(pd.to_numeric, errors="coerce")
+    frame = frame.assign(_score=points.fillna(0).sum(axis=1).where(points.notna().any(axis=1)),
+                         _sid=frame["student_id"].fillna("").astype(str).str.strip())
+    frame = frame[frame["_sid"] != ""]
+    best = frame.assign(_key=frame["_sid"].str.casefold()).sort_values("_score", ascending=False, na_position="last")
+    best = best.drop_duplicates("_key").sort_index()
+    for _, r in best.iterrows():
+        sid = r["_sid"]
+        score = "" if pd.isna(r["_score"]) else f"{r['_score']:g}"
         info = (lambda col, s=sid: roster.get(s, col) if roster is not None else "")
         if fmt == "canvas":
             rows.append({"Student": info("name") or sid, "ID": info("canvas_id"), "SIS User ID": sid,
