@@ -230,8 +230,54 @@ def _protection(src: Path) -> dict:
         return {}
 
 
+def _crmlab_wheel(folder: Path) -> Path | None:
+    """Build a wheel of this crmlab (from its source checkout) into ``folder``; None when there is no checkout."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "pyproject.toml").is_file() or not (root / "crmlab").is_dir():
+        return None
+    try:
+        from hatchling.builders.wheel import WheelBuilder
+    except ImportError:
+        return None
+    return Path(next(WheelBuilder(str(root)).build(directory=str(folder), versions=["standard"])))
+
+
+def _add_crmlab(zip_path: Path, work: Path) -> str:
+    """Make the zip's environment install crmlab: the wheel inside the zip, else the same version from PyPI."""
+    import yaml
+
+    import crmlab
+
+    wheel = _crmlab_wheel(work / "wheel")
+    with zipfile.ZipFile(zip_path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    if wheel is not None:
+        # Gradescope unpacks the zip into /autograder/source; otter's local runner uses requirements.txt there too
+        requirement = f"/autograder/source/{wheel.name}"
+        members[wheel.name] = wheel.read_bytes()
+    else:
+        requirement = f"crmlab=={getattr(crmlab, '__version__', '0.1.0')}"
+    env = yaml.safe_load(members.get("environment.yml", b"dependencies: []")) or {}
+    for dep in env.setdefault("dependencies", []):
+        if isinstance(dep, dict) and "pip" in dep:
+            dep["pip"] = [p for p in dep["pip"] if not str(p).startswith(("crmlab", "/autograder/source/crmlab"))]
+            dep["pip"].append(requirement)
+            break
+    else:
+        env["dependencies"].append({"pip": [requirement]})
+    members["environment.yml"] = yaml.safe_dump(env, sort_keys=False).encode()
+    # pip reads requirements.txt from the folder the zip is unpacked into (otter run, a local test)
+    members["requirements.txt"] = ((f"./{wheel.name}" if wheel is not None else requirement) + "\n").encode()
+    partial = zip_path.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    os.replace(partial, zip_path)
+    return requirement
+
+
 def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = False, roster=None, key=None,
-                    timeout: int = 900) -> StudentVersion:
+                    gradescope: bool = True, timeout: int = 900) -> StudentVersion:
     """Make the student hand-out and the autograder of a case notebook (wraps ``otter assign``).
 
     Solutions are replaced by ``...``, hidden tests removed, outputs cleared
@@ -260,6 +306,10 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
         The course key (a key file, see :func:`crmlab.instructor.new_course_key`;
         default ``$CRMLAB_COURSE_KEY``): variants then come from an HMAC of the
         id under the key. Needs ``roster``.
+    gradescope : bool
+        Make the zip's environment install crmlab, so it runs on Gradescope and
+        with ``otter run``: a wheel of this crmlab goes inside the zip (from a
+        source checkout), else ``crmlab==<this version>`` from PyPI.
     timeout : int
         Seconds allowed for otter assign (running the solutions included).
 
@@ -322,6 +372,8 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
                 "protection": _protection(src)}
         with zipfile.ZipFile(zip_path, "a") as zf:
             zf.writestr(QUESTIONS_FILE, json.dumps(meta, indent=1))
+        if gradescope:
+            _add_crmlab(zip_path, Path(tmp))
         shutil.copy2(result / "autograder" / src.name, dest / "autograder" / src.name)
     student_nb = dest / "student" / src.name
     personal = (_personalise(student_nb, roster, key_bytes, dest / "student" / "personal")
@@ -379,7 +431,7 @@ def _build_cached(master: Path, notes: list) -> Path:
         cached.unlink()
     cached.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="crmlab-ag-") as tmp:
-        built = student_version(master, tmp, run_tests=False)
+        built = student_version(master, tmp, run_tests=False, gradescope=False)
         partial = cached.with_suffix(f".{os.getpid()}.part")
         shutil.copy2(built.autograder, partial)
         record_partial = record.with_suffix(f".{os.getpid()}.sha")

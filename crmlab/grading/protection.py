@@ -69,7 +69,7 @@ def variant_protection(case, *, variants: int = 100, seed: int = 0) -> pd.DataFr
         raise ValueError(f"variants must be a whole number in 1..{VARIANTS}; got {variants!r}")
     case = Path(case).resolve()
     with tempfile.TemporaryDirectory(prefix="crmlab-protection-") as tmp:
-        made = ag.student_version(case, Path(tmp) / "dist", run_tests=False)
+        made = ag.student_version(case, Path(tmp) / "dist", run_tests=False, gradescope=False)
         loaded = ag.load(made.autograder, Path(tmp))
         solved = nbformat.read(made.solutions, as_version=4)  # STUDENT_ID = "": the shipped data, variant 0
         run = execute.run(solved, names=loaded.all_names(), support=loaded.files, cell_timeout=120, timeout=600)

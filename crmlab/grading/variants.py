@@ -16,7 +16,7 @@ Examples
 --------
 >>> variant_for("2024-0153") == variant_for(" 2024-0153 ")
 True
->>> table = assign_variants(["a1", "a2", "a3"], key="a-course-key-of-32-characters-ok")
+>>> table = assign_variants(["a1", "a2", "a3"], key=b"a-course-key-of-32-characters-ok")
 >>> len(set(table.values())) == 3 and all(1 <= v <= VARIANTS for v in table.values())
 True
 """
@@ -161,7 +161,7 @@ def assign_variants(ids: Iterable, key=None) -> dict[str, int]:
     ids : iterable of str
         Student numbers in roster order. A student added at the end of the
         roster never changes the variants of those before.
-    key : bytes, optional
+    key : bytes or str, optional
         The course key (:func:`load_key`). Without one the public checksum of
         :func:`variant_for` is used (same distinctness, but predictable).
 
@@ -175,6 +175,8 @@ def assign_variants(ids: Iterable, key=None) -> dict[str, int]:
     ValueError
         If an id is empty, appears twice, or the roster has more students than variants.
     """
+    if isinstance(key, str):
+        key = key.encode("utf-8")
     key = None if key is None else bytes(key)
     out: dict[str, int] = {}
     taken: set[int] = set()
