@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -369,3 +370,45 @@ def test_grading_with_a_key_needs_the_roster(tmp_path):
 
     with pytest.raises(ValueError, match="a course key needs the roster"):
         grade_folder(tmp_path, key=KEY)
+
+
+def test_the_autograder_zip_runs_with_otters_own_runner_in_a_fresh_environment(handout, tmp_path):
+    """Unpack the zip, make a fresh venv, install only what its requirements name (offline: the crmlab wheel in
+    the zip; the other packages come from this environment), and grade the solutions with ``otter run``."""
+    import os
+    import site
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"
+    with zipfile.ZipFile(handout.autograder) as zf:
+        zf.extractall(source)
+    requirements = (source / "requirements.txt").read_text().split()
+    assert len(requirements) == 1 and requirements[0].startswith("./crmlab-") and requirements[0].endswith(".whl")
+    assert "/autograder/source/crmlab-" in (source / "environment.yml").read_text()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    packages = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    # the third-party packages of this environment, as a plain path: its editable crmlab (a .pth) is not loaded
+    (Path(packages) / "_shared_dependencies.pth").write_text(site.getsitepackages()[0] + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PIP_NO_INDEX="1", MPLBACKEND="Agg")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "-r", "requirements.txt"], cwd=source,
+                   env=env, check=True, timeout=300)
+    where = subprocess.run([str(python), "-c", "import crmlab; print(crmlab.__file__)"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, check=True).stdout
+    assert where.startswith(packages), where  # crmlab from the zip's wheel, not this checkout
+    submission = case.submission(handout, tmp_path / "work" / "solved.ipynb", "s-1")
+    out = tmp_path / "out"
+    out.mkdir()
+    run = subprocess.run([str(python), "-c", "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+                    "from otter.cli import cli; cli(prog_name='otter')", "run", "-a", str(handout.autograder),
+                    "-o", str(out), str(submission)], cwd=tmp_path / "work", env=env, timeout=600,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-2000:]
+    results = json.loads((out / "results.json").read_text())
+    scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+    assert scores == {"q1": 2.0, "q2": 3.0}, results

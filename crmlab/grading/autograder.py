@@ -230,8 +230,13 @@ def _protection(src: Path) -> dict:
         return {}
 
 
+_WHEELS: dict = {}
+
+
 def _crmlab_wheel(folder: Path) -> Path | None:
-    """Build a wheel of this crmlab (from its source checkout) into ``folder``; None when there is no checkout."""
+    """A wheel of this crmlab (built from its source checkout once per process); None when there is no checkout."""
+    if "wheel" in _WHEELS:
+        return _WHEELS["wheel"]
     root = Path(__file__).resolve().parents[2]
     if not (root / "pyproject.toml").is_file() or not (root / "crmlab").is_dir():
         return None
@@ -239,7 +244,12 @@ def _crmlab_wheel(folder: Path) -> Path | None:
         from hatchling.builders.wheel import WheelBuilder
     except ImportError:
         return None
-    return Path(next(WheelBuilder(str(root)).build(directory=str(folder), versions=["standard"])))
+    import atexit
+
+    keep = Path(tempfile.mkdtemp(prefix="crmlab-wheel-"))
+    atexit.register(shutil.rmtree, keep, True)
+    _WHEELS["wheel"] = Path(next(WheelBuilder(str(root)).build(directory=str(keep), versions=["standard"])))
+    return _WHEELS["wheel"]
 
 
 def _add_crmlab(zip_path: Path, work: Path) -> str:
@@ -248,7 +258,7 @@ def _add_crmlab(zip_path: Path, work: Path) -> str:
 
     import crmlab
 
-    wheel = _crmlab_wheel(work / "wheel")
+    wheel = _crmlab_wheel(work)
     with zipfile.ZipFile(zip_path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     if wheel is not None:

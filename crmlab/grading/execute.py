@@ -96,8 +96,8 @@ def _readonly_paths() -> list[str]:
         if not entry or not os.path.isdir(entry):
             continue
         real = Path(entry).resolve()
-        if real == checkout or (real / "crmlab").resolve() == package:
-            continue  # a source checkout holds cases/ (solutions): bind only crmlab/ and datasets/ below
+        if real == checkout or real.is_relative_to(checkout) or (real / "crmlab").resolve() == package:
+            continue  # a source checkout holds cases/ and tests/: bind only crmlab/ and datasets/ below
         paths.append(str(real))
     paths += [str(package), str(checkout / "datasets")]
     seen, out = set(), []
