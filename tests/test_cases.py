@@ -270,3 +270,14 @@ def test_wheel_and_sdist_hold_no_case_solution_hidden_test_or_teaching_note(tmp_
             _look_inside(m.name, tf.extractfile(m).read(), secrets, found)
     assert not any("/cases/" in m.name for m in members)
     assert found == []
+
+
+def test_binder_image_drops_the_instructor_cases(tmp_path):
+    """repo2docker copies the repository into the image students open: postBuild removes the case notebooks."""
+    import shutil
+
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    lines = [ln for ln in (ROOT / "postBuild").read_text().splitlines() if ln.startswith("rm ")]
+    assert lines
+    subprocess.run(["bash", "-c", "\n".join(lines)], cwd=tmp_path, check=True)
+    assert not list((tmp_path / "cases").glob("*.ipynb")) and (tmp_path / "cases" / "data").is_dir()
