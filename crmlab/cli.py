@@ -11,8 +11,8 @@ Examples
     crmlab run                       # publish the notebooks (stored outputs) as a Jupyter Book in build/
     crmlab run --cases instructor    # ... with the cases' solutions (keep it private)
     crmlab app 05                    # chapter 05 as a stand-alone Voila app
-    crmlab student-version SRC DEST  # strip solutions (otter assign)
-    crmlab grade SUBMISSION          # grade a notebook, or a folder of them into a CSV
+    crmlab student-version SRC DEST  # strip solutions (otter assign); --roster CSV --key FILE: personal hand-outs
+    crmlab grade SUBMISSION          # grade a notebook, or a folder of them into a CSV (--roster, --key, --lms)
 """
 
 from __future__ import annotations
@@ -112,21 +112,29 @@ def _cmd_app(args) -> int:
 
 def _cmd_student_version(args) -> int:
     instructor = _need("crmlab.instructor", "instructor")
-    result = instructor.student_version(args.src, args.dest)
+    result = instructor.student_version(Path(args.src).resolve(), Path(args.dest).resolve(), roster=args.roster,
+                                        key=args.key, run_tests=not args.no_run_tests)
     print(result)
     return 0
 
 
 def _cmd_grade(args) -> int:
     instructor = _need("crmlab.instructor", "instructor")
-    target = Path(args.submission)
+    target = Path(args.submission).resolve()
+    options = {"roster": args.roster, "key": args.key, "timeout": args.timeout, "cell_timeout": args.cell_timeout}
     if target.is_dir():
-        grades = instructor.grade_folder(target, args.autograder, out=args.out, timeout=args.timeout,
-                                         jobs=args.jobs)
+        out = Path(args.out).resolve() if args.out else target / "grades.csv"
+        grades = instructor.grade_folder(target, args.autograder, out=out, jobs=args.jobs, lms=args.lms or (),
+                                         **options)
         with _wide_pandas():
             print(grades.to_string())
+        print(f"\ngrade book: {out}\nfeedback for students: {out.with_name(out.stem + '_feedback')}{os.sep}")
+        for fmt in args.lms or ():
+            print(f"{fmt} import file: {out.with_name(f'{out.stem}_{fmt}.csv')}")
     else:
-        report = instructor.grade(target, args.autograder, timeout=args.timeout)
+        if args.lms:
+            raise ValueError("--lms needs a folder of submissions (it exports a grade book)")
+        report = instructor.grade(target, args.autograder, **options)
         print(report)
     return 0
 
@@ -171,13 +179,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("student-version", help="strip solutions and hidden tests from a case (otter assign)")
     p.add_argument("src", help="the instructor's case notebook")
     p.add_argument("dest", help="output folder for the student version and the autograder")
+    p.add_argument("--roster", default=None, metavar="CSV",
+                   help="class roster (a student_id column): also write one hand-out per student, with their variant")
+    p.add_argument("--key", default=None, metavar="FILE",
+                   help="course key file (default: $CRMLAB_COURSE_KEY); variants then come from the key (needs --roster)")
+    p.add_argument("--no-run-tests", action="store_true", help="do not check the solutions against the tests first")
     p.set_defaults(func=_cmd_student_version)
 
     p = sub.add_parser("grade", help="grade a submitted notebook, or every notebook in a folder (CSV of grades)")
     p.add_argument("submission", help="a .ipynb file or a folder of them")
     p.add_argument("--out", default=None, help="CSV file for a folder's grades (default: FOLDER/grades.csv)")
-    p.add_argument("--timeout", type=int, default=120, help="seconds a submission may run")
-    p.add_argument("--autograder", default=None, help="autograder zip from student-version (default: the shipped case's)")
+    p.add_argument("--timeout", type=int, default=120, help="seconds a whole notebook may run (default: 120)")
+    p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
+                   help="seconds one cell may run before it is interrupted (default: the smaller of 60 and --timeout)")
+    p.add_argument("--autograder", default=None,
+                   help="autograder zip from student-version (default: the case's, from $CRMLAB_CASES or cases/)")
+    p.add_argument("--roster", default=None, metavar="CSV",
+                   help="class roster: owners from the file names, missing and unknown students flagged")
+    p.add_argument("--key", default=None, metavar="FILE", help="course key file (default: $CRMLAB_COURSE_KEY)")
+    p.add_argument("--lms", action="append", choices=("canvas", "moodle"), default=None,
+                   help="also write a grade-import file for this LMS (folders only; repeatable)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (folders only)")
     p.set_defaults(func=_cmd_grade)
 

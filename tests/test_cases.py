@@ -1,16 +1,21 @@
 """The case studies in cases/: their format, teaching notes and per-student data, their student versions,
-and autograding of each case's solutions (full marks, on a student's own data variant) and of its blank
-hand-out (runs top to bottom, scores 0). nbval re-runs the committed notebooks separately (make test)."""
+autograding of each case's solutions (full marks, on a student's own data variant) and of its blank hand-out
+(runs top to bottom, scores 0), how well variants protect each question, and that nothing a student installs
+(the wheel, the sdist) holds a case. nbval re-runs the committed notebooks separately (make test)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 
@@ -94,8 +99,10 @@ def test_case_data_follow_the_students_variant(case):
     for cell in s["tests"]:
         text = _source(cell)
         if "hidden: true" in text:
-            # expected answers are recomputed from the student's own data, never typed-in constants
-            assert "variant_for(env.get(\"STUDENT_ID\"))" in text, text[:200]
+            # expected answers are recomputed from the student's own data, never typed-in constants, for the
+            # variant the grader decides (env["VARIANT"], from the roster and the course key), never the student
+            assert 'env["VARIANT"]' in text, text[:200]
+            assert "STUDENT_ID" not in text and "variant_for" not in text, text[:200]
 
 
 def test_case_is_committed_with_outputs(case):
@@ -142,11 +149,7 @@ def _solution_lines(s: dict) -> list[str]:
 
 
 def test_student_version_and_grading(case, tmp_path, monkeypatch):
-    """otter assign strips the case; the solutions on a student's own data score full marks; blank scores 0.
-
-    The submissions are graded without naming an autograder: the grader finds the shipped case by the name in
-    the notebook and builds (and caches) its autograder.
-    """
+    """otter assign strips the case; the solutions on a student's own data score full marks; blank scores 0."""
     pytest.importorskip("otter")
     from crmlab.instructor import grade_folder, questions, student_version, variant_for
 
@@ -172,14 +175,109 @@ def test_student_version_and_grading(case, tmp_path, monkeypatch):
     nbformat.write(solved, folder / "solved.ipynb")
     nbformat.write(nbformat.read(handout.student, as_version=4), folder / "blank.ipynb")
     monkeypatch.setenv("CRMLAB_CACHE", str(tmp_path / "cache"))
-    grades = grade_folder(folder, jobs=2).set_index("submission")
-    assert len(list((tmp_path / "cache" / "autograders").glob(f"{path.stem}-*.zip"))) == 1
+    # case 1 is found by the name in the notebook (from the repository's cases/, its autograder built and
+    # cached); the others are graded with the zip student_version wrote
+    by_name = path.stem.startswith("case1")
+    grades = grade_folder(folder, None if by_name else handout.autograder, jobs=2).set_index("submission")
+    assert len(list((tmp_path / "cache" / "autograders").glob(f"{path.stem}-*.zip"))) == int(by_name)
 
     table = questions(path)
-    possible = table.loc[~table["manual"], "points"].sum()
+    auto = table.loc[~table["manual"], "points"].sum()
     solved_row, blank_row = grades.loc["solved.ipynb"], grades.loc["blank.ipynb"]
     assert solved_row["variant"] == variant_for(STUDENT) != 0
-    assert (solved_row["total"], solved_row["possible"]) == (possible, possible), solved_row["notes"]
-    assert (blank_row["total"], blank_row["possible"]) == (0, possible)
+    assert (solved_row["total"], solved_row["possible"]) == (auto, table["points"].sum()), solved_row["notes"]
+    assert (blank_row["total"], blank_row["possible"]) == (0, table["points"].sum())
+    for q in table.index[table["manual"]]:
+        assert pd.isna(solved_row[q])  # hand-graded questions are columns to fill in
     # the blank hand-out runs top to bottom: no cell raised, nothing was stopped or skipped
     assert "raised" not in blank_row["notes"] and "skipped" not in blank_row["notes"], blank_row["notes"]
+
+
+# --------------------------------------------------------------------------- variants protect the questions?
+
+PROTECTION = json.loads((ROOT / "cases" / "variant_protection.json").read_text(encoding="utf-8"))
+
+
+def test_every_question_has_its_variant_protection_measured_and_declared(case):
+    """cases/variant_protection.json (python -m crmlab.grading.protection) has each autograded question's share of
+    variants for which the class answer (variant 0) passes; the teaching note names those at 5 % or more."""
+    path, s = case
+    shares = PROTECTION[path.stem]
+    auto = [q["name"] for q in s["questions"] if not q.get("manual")]
+    assert sorted(shares) == sorted(auto)
+    assert all(0 <= v <= 1 for v in shares.values())
+    note = next(_source(c) for c in s["nb"].cells if "instructor-only" in c.metadata.get("tags", []))
+    weak = [q for q, v in shares.items() if v >= 0.05]
+    if weak:
+        assert "**Not protected by variants:** " + ", ".join(weak) in note
+    else:
+        assert "Every autograded question is protected by variants" in note
+
+
+# --------------------------------------------------------------------------- what students install
+
+def _secrets() -> list[str]:
+    """Text that only the instructor's cases hold: hidden test names and teaching-note sentences."""
+    out = []
+    for path in CASES:
+        s = _structure(path)
+        for cell in s["tests"]:
+            if "hidden: true" in _source(cell):
+                out.append(re.search(r"def (\w+)\(", _source(cell)).group(1) + "(")
+        note = next(_source(c) for c in s["nb"].cells if "instructor-only" in c.metadata.get("tags", []))
+        out += [ln.strip() for ln in note.splitlines() if len(ln.strip()) > 60][:3]
+        out += _solution_lines(s)[:5]
+    return out
+
+
+# a solution line, a raw "# BEGIN SOLUTION/TESTS" cell line, a hidden test's config (prose that names them is fine)
+_MARKERS = re.compile(r"^[^`\n]*\S[^`\n]*#\s*SOLUTION\s*$|^\s*#\s*BEGIN\s+(SOLUTION|TESTS)\s*$"
+                      r"|^\s*\"\"\"\s*#\s*BEGIN TEST CONFIG", re.M)
+
+
+def _look_inside(name: str, data: bytes, secrets: list[str], found: list[str]) -> None:
+    if name.endswith((".zip", ".whl")):
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:
+            for member in inner.namelist():
+                _look_inside(f"{name}!{member}", inner.read(member), secrets, found)
+        return
+    if name.endswith(".ipynb"):
+        found.append(f"{name}: a notebook")
+    text = data.decode("utf-8", errors="ignore")
+    if _MARKERS.search(text):
+        found.append(f"{name}: {_MARKERS.search(text).group(0)!r}")
+    found += [f"{name}: {secret[:50]!r}" for secret in secrets if secret in text]
+
+
+def test_wheel_and_sdist_hold_no_case_solution_hidden_test_or_teaching_note(tmp_path):
+    pytest.importorskip("hatchling")
+    from hatchling.builders.sdist import SdistBuilder
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = Path(next(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])))
+    sdist = Path(next(SdistBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])))
+    secrets, found = _secrets(), []
+    assert len(secrets) > 40
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        for member in names:
+            _look_inside(member, zf.read(member), secrets, found)
+    assert any(n.startswith("crmlab/_datasets/") for n in names) and "crmlab/grading/grader.py" in names
+    assert not any("_cases" in n or n.startswith("cases/") for n in names)
+    with tarfile.open(sdist) as tf:
+        members = [m for m in tf.getmembers() if m.isfile()]
+        for m in members:
+            _look_inside(m.name, tf.extractfile(m).read(), secrets, found)
+    assert not any("/cases/" in m.name for m in members)
+    assert found == []
+
+
+def test_binder_image_drops_the_instructor_cases(tmp_path):
+    """repo2docker copies the repository into the image students open: postBuild removes the case notebooks."""
+    import shutil
+
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    lines = [ln for ln in (ROOT / "postBuild").read_text().splitlines() if ln.startswith("rm ")]
+    assert lines
+    subprocess.run(["bash", "-c", "\n".join(lines)], cwd=tmp_path, check=True)
+    assert not list((tmp_path / "cases").glob("*.ipynb")) and (tmp_path / "cases" / "data").is_dir()
