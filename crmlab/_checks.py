@@ -277,7 +277,7 @@ def numeric_column(frame_name: str, frame: pd.DataFrame, column, *, nonnegative:
         s = s.astype(object)
     if s.dtype.kind == "b" or str(s.dtype) == "boolean":
         raise fail(name, "numbers, not True/False", "booleans", TypeError)
-    if s.dtype == object:
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         for row, v in s.items():
             if isinstance(v, (bool, np.bool_, str)) or not (isinstance(v, (Real, np.number, decimal.Decimal))
                                                               or is_missing(v)):
