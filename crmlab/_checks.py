@@ -115,6 +115,14 @@ def _is_plain(value) -> bool:
     return isinstance(value, (int, float, str, list, tuple, dict, type(None))) or value is pd.NA
 
 
+def ndim(name: str, value) -> int:
+    """``np.ndim(value)``, but ragged nested lists are an error naming the argument, not a numpy ValueError."""
+    try:
+        return int(np.ndim(value))
+    except ValueError:
+        raise fail(name, "a number or a flat list of numbers", "rows of different lengths") from None
+
+
 def whole(name: str, value, *, low: int | None = None, high: int | None = None, what: str = "") -> int:
     """Return ``value`` as an int: a whole number (int or numpy integer, not bool or float) in [low, high].
 

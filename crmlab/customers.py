@@ -760,7 +760,7 @@ def rfm_segment(r, f, bins: int = 5):
     ('champions', 'at risk', 'about to sleep')
     """
     bins = _checks.whole("bins", bins, low=2, high=9)
-    scalar = np.ndim(r) == 0 and np.ndim(f) == 0
+    scalar = _checks.ndim("r", r) == 0 and _checks.ndim("f", f) == 0
     r_arr = np.atleast_1d(number("r", r) if np.ndim(r) == 0 else vector("r", r))
     f_arr = np.atleast_1d(number("f", f) if np.ndim(f) == 0 else vector("f", f))
     for name, arr in (("r", r_arr), ("f", f_arr)):
@@ -882,7 +882,7 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
 def _bgnbd_data(frequency, recency, T):
     x = vector("frequency", frequency, nonnegative=True)
     tx = vector("recency", recency, nonnegative=True)
-    big_t = vector("T", T) if np.ndim(T) else np.full(x.size, number("T", T))
+    big_t = vector("T", T) if _checks.ndim("T", T) else np.full(x.size, number("T", T))
     if not x.size == tx.size == big_t.size:
         raise fail("frequency, recency and T", "the same length", f"lengths {x.size}, {tx.size}, {big_t.size}")
     if np.any(x != np.round(x)):
@@ -945,7 +945,9 @@ def bgnbd_log_likelihood(params, frequency, recency, T) -> np.ndarray:
     p = vector("params", params)
     if p.size != 4 or np.any(p <= 0):
         raise fail("params", "four positive numbers (r, alpha, a, b)", list(params))
-    return _loglik_terms(p, *_bgnbd_data(frequency, recency, T))
+    with np.errstate(all="ignore"):
+        return _checks.finite_result("the log-likelihood", _loglik_terms(p, *_bgnbd_data(frequency, recency, T)),
+                                     "params", "frequency", "recency", "T")
 
 
 @dataclass(frozen=True)
@@ -1224,7 +1226,7 @@ def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, T=52.0, s
     seed = _checks.whole("seed", seed, low=0)
     r, alpha = number("r", r, low=0, low_open=True), number("alpha", alpha, low=0, low_open=True)
     a, b = number("a", a, low=0, low_open=True), number("b", b, low=0, low_open=True)
-    big_t = vector("T", T) if np.ndim(T) else np.full(int(n), number("T", T, low=0, low_open=True))
+    big_t = vector("T", T) if _checks.ndim("T", T) else np.full(int(n), number("T", T, low=0, low_open=True))
     if not np.all(np.isfinite(big_t)) or np.any(big_t > 1e12):
         raise fail("T", "observation lengths up to 1e12 (in the unit of the data)", T if np.ndim(T) == 0 else
                    float(big_t.max()))

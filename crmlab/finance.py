@@ -918,7 +918,8 @@ def tornado(model: Callable[..., float], base: Mapping[str, float], ranges: Mapp
         raise ValueError(f"ranges names inputs {unknown} that are not in base; base has {list(base)}")
     for key, value in base.items():
         _checks.number(f"base[{key!r}]", value)
-    _checks.label("output", output)
+    if not isinstance(output, str):
+        raise _checks.fail("output", "the name of the output (a string such as 'NPV')", output, TypeError)
 
     def run(inputs: dict, source: str) -> float:
         # The model is the user's own function: say which inputs it failed on, and refuse a non-finite output.

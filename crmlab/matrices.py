@@ -418,6 +418,9 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
     """
     choice("method", method, ("regression", "correlation"))
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
+    _checks.label("overall", overall, frame_name="responses")
+    if not isinstance(ci, (bool, np.bool_)):
+        raise fail("ci", "True or False", ci, TypeError)
     if isinstance(attributes, Mapping):
         labels, cols = [str(k) for k in attributes], list(attributes.values())
     elif isinstance(attributes, str) or not isinstance(attributes, Sequence) or not attributes:

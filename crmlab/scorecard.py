@@ -133,7 +133,8 @@ def achievement(target, actual, direction="higher", cap: float = 1.2) -> np.ndar
     (0.95, 0.8, 1.2)
     """
     cap = number("cap", cap, low=1)
-    scalar = np.ndim(target) == 0 and np.ndim(actual) == 0 and np.ndim(direction) == 0
+    scalar = _checks.ndim("target", target) == 0 and _checks.ndim("actual", actual) == 0 and \
+        _checks.ndim("direction", direction) == 0
     # numbers under the input policy: "0.1" (text), True and missing values are errors naming the argument
     t, a = (np.atleast_1d(_checks._float_array(k, v, "numbers") if np.ndim(v) else _scalar(k, v))
             for k, v in (("target", target), ("actual", actual)))
@@ -189,7 +190,7 @@ def status(score, thresholds: Mapping | None = None):
     on, risk = number("thresholds['on track']", th["on track"]), number("thresholds['at risk']", th["at risk"])
     if risk > on:
         raise fail("thresholds", "'at risk' at most 'on track'", thresholds)
-    if np.ndim(score) == 0:
+    if _checks.ndim("score", score) == 0:
         values = np.asarray(math.nan if isinstance(score, (float, np.floating)) and math.isnan(score)
                             else number("score", score))
     else:
