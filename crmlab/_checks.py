@@ -377,3 +377,74 @@ def array(name: str, values, *, ndim: int | None = None) -> np.ndarray:
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise fail(name, "finite numbers (no NaN or infinity)", f"{arr[tuple(bad)]} at position {tuple(bad.tolist())}")
     return arr
+
+
+_TEXT = ("currency", "cmap", "colour", "leader_colour", "agg", "by")
+_OPTIONAL_TEXT = ("title", "fmt")
+_POSITIVE = ("fontsize", "pad", "gap")
+_COUNTS = ("max_iter", "max_frequency")
+_SEQUENCES = ("x", "y", "frequency", "actual", "predicted")
+_FRAMES = ("frame", "actions", "items", "table")
+
+
+def _kind_names(value) -> set:
+    return {c.__name__ for c in type(value).__mro__}
+
+
+def plot_args(args: Mapping, **expected) -> None:
+    """Check the arguments of a plot function at its entry, by parameter name (one line per function).
+
+    ``expected`` maps a parameter to the class name(s) its value must have (a result
+    object such as ``"AHPResult"``, or ``"Mapping"``); the other parameters are
+    checked by their conventional names: ``ax`` None or a matplotlib Axes,
+    ``fontsize``/``pad``/``gap`` positive numbers, ``title``/``fmt`` text or None,
+    ``currency``/``cmap``/``agg`` text, ``max_frequency``/``max_iter``/``top`` whole
+    numbers, ``labels`` None or a mapping or sequence, ``x``/``y`` numbers, and
+    frames (``frame``, ``actions``, ``items``, ``table``) non-empty DataFrames.
+
+    >>> plot_args({"result": 3, "ax": None}, result=("AHPResult",))
+    Traceback (most recent call last):
+    ...
+    TypeError: result must be a AHPResult (from the crmlab function that makes it); got 'int'
+    """
+    for name, value in args.items():
+        if name in expected:
+            kinds = expected[name]
+            ok = bool(_kind_names(value) & set(kinds)) or ("Mapping" in kinds and isinstance(value, Mapping)) or (
+                "DataFrame" in kinds and isinstance(value, pd.DataFrame))
+            if not ok:
+                raise fail(name, f"a {' or '.join(k for k in kinds)} (from the crmlab function that makes it)",
+                           type(value).__name__, TypeError)
+            if isinstance(value, pd.DataFrame) and value.empty:
+                raise fail(name, "a table with at least one row", "an empty DataFrame")
+        elif name == "ax":
+            if value is not None and "Axes" not in _kind_names(value):
+                raise fail("ax", "None or a matplotlib Axes", type(value).__name__, TypeError)
+        elif name in _POSITIVE:  # the plot code uses the value itself: a float, below absurd sizes
+            if isinstance(value, decimal.Decimal):
+                raise fail(name, "a number (int or float)", value, TypeError)
+            number(name, value, low=0, low_open=True, high=1e6)
+        elif name in _COUNTS:
+            whole(name, value, low=1, high=10_000)
+        elif name == "top" and value is not None and not isinstance(value, Mapping):
+            whole(name, value, low=1, high=10_000)
+        elif name in _TEXT or (name in _OPTIONAL_TEXT and value is not None):
+            if not isinstance(value, str):
+                raise fail(name, "text (a string)" + (" or None" if name in _OPTIONAL_TEXT else ""), value, TypeError)
+        elif name in ("rows", "cols") or (name == "values" and value is not None and "values" not in expected):
+            label(name, value)
+        elif name == "labels" and value is not None:
+            if isinstance(value, (str, bytes)) or not isinstance(value, (Mapping, pd.Series, pd.Index, list, tuple,
+                                                                          np.ndarray)):
+                raise fail(name, "None, a mapping {key: label} or a list of labels", value, TypeError)
+        elif name in _SEQUENCES or (name == "rates" and value is not None):
+            vector(name, value)
+        elif name in ("low", "high") and value is not None:
+            if isinstance(value, decimal.Decimal):
+                raise fail(name, "a number (int or float)", value, TypeError)
+            number(name, value, low=-1e100, high=1e100)
+        elif name in _FRAMES:
+            if not isinstance(value, pd.DataFrame):
+                raise fail(name, "a pandas DataFrame", type(value).__name__, TypeError)
+            if value.empty:
+                raise fail(name, "a table with at least one row", "an empty DataFrame")

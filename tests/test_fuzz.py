@@ -358,7 +358,7 @@ OVERRIDES = {
     "crmlab.matrices.attribute_table": lambda: {"responses": _survey(), "attributes": None},
     "crmlab.finance.npv_profile": {"rates": [0.0, 0.05, 0.1]},
     "crmlab.plots.customers.matrix_plot": {"frame": E("pem")},
-    "crmlab.plots.customers.action_plot": {"actions": E("actions")},
+    "crmlab.plots.customers.action_plot": {"actions": E("actions"), "top": None},
     "crmlab.plots.customers.derived_importance_plot": {"result": E("derived")},
     "crmlab.plots.customers.importance_comparison_plot": lambda: {
         "stated": pd.Series({"a": 0.6, "b": 0.4}), "derived": _result("derived").estimate},
@@ -366,7 +366,7 @@ OVERRIDES = {
     "crmlab.plots.customers.tiers_plot": {"result": E("tiers")},
     "crmlab.plots.customers.concentration_plot": {"result": E("tiers")},
     "crmlab.plots.customers.cohort_plot": {"result": E("cohort")},
-    "crmlab.plots.customers.rfm_heatmap": {"frame": E("rfm")},
+    "crmlab.plots.customers.rfm_heatmap": {"frame": E("rfm"), "values": None},
     "crmlab.plots.customers.bgnbd_plot": {"result": E("betageo")},
     "crmlab.plots.customers.holdout_plot": {"frequency": [0, 1, 2, 3], "actual": [0.5, 1.0, 1.5, 2.0],
                                             "predicted": [0.4, 1.1, 1.4, 2.2]},
