@@ -82,6 +82,7 @@ ALLOWED_NONFINITE = {
 KNOWN_ELSEWHERE = [
     ("crmlab.exercises.", "unhashable type", "crmlab/exercises: an exercise id that is a list or dict"),
     ("crmlab.exercises.", "boolean value of NA", "crmlab/exercises: ids(chapter=pd.NA)"),
+    ("crmlab.exercises.Exercise.check", "OverflowError", "crmlab/exercises/_parse.py: 10**400 (the engine helper)"),
     ("crmlab.exercises.check", "OverflowError", "crmlab/exercises/_parse.py: 10**400 as an answer (issue 14, "
                                                 "fixed by the exercise-engine helper)"),
     ("crmlab.widgets.exercise", "unhashable type", "crmlab/exercises: get() of a list id"),
@@ -114,8 +115,9 @@ def public_callables() -> dict:
             if any(obj is o for o in seen.values()):
                 continue
             qual = f"{module.__name__}.{name}"
-            if inspect.isfunction(obj) or (inspect.isclass(obj) and not dataclasses.is_dataclass(obj)
-                                           and not issubclass(obj, BaseException)):
+            # functions, and the classes a user builds to call methods on (a model with fit, like BetaGeo)
+            if inspect.isfunction(obj) or (inspect.isclass(obj) and not issubclass(obj, BaseException)
+                                           and not dataclasses.is_dataclass(obj)):
                 seen[qual] = obj
     return seen
 
@@ -338,6 +340,7 @@ OVERRIDES = {
     "crmlab.customers.BetaGeo.fit": lambda: {c: _bgnbd()[c] for c in ("frequency", "recency", "T")},
     "crmlab.customers.wilson_interval": {"n": 263},
     "crmlab.weighting.rank_weights": {"method": "rank_sum"},
+    "crmlab.weighting.AHPResult.revisit": {"top": 3},
     "crmlab.matrices.derived_importance": {"method": "regression"},
     "crmlab.customers.pareto_share": {"top": 0.2},
     "crmlab.fuzzy.evaluate_levels": lambda: {
@@ -847,7 +850,7 @@ def _plot_hostile(base):
 def test_the_surface_is_enumerated():
     names = set(SURFACE)
     # a spot check that enumeration reaches every public package and the widgets
-    for expected in ("crmlab.finance.npv", "crmlab.customers.BetaGeo", "crmlab.widgets.planner.planner_view",
+    for expected in ("crmlab.finance.npv", "crmlab.customers.rfm", "crmlab.widgets.planner.planner_view",
                      "crmlab.plots.money.plot_tornado", "crmlab.exercises.check", "crmlab.datasets.load"):
         assert expected in names
     assert len(names) > 100
