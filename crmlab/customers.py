@@ -37,6 +37,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number, share, vector
 from crmlab._results import ResultMixin
 
@@ -210,12 +211,14 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
         raise fail("n", "a whole number >= 1", n)
     if isinstance(successes, bool) or not isinstance(successes, Integral) or not 0 <= successes <= n:
         raise fail("successes", f"a whole number from 0 to n = {n}", successes)
+    n = _checks.whole("n", n, low=1, high=10**15)  # beyond 1e15 a float cannot count one by one
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
     z = _z(level)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    _checks.finite_result("wilson_interval", [centre, half], "successes", "n", "level")
     return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
@@ -309,7 +312,8 @@ def acquisition_rate(new_customers, customers_start) -> float:
     0.2
     """
     start = number("customers_start", customers_start, low=0, low_open=True)
-    return number("new_customers", new_customers, low=0) / start
+    return _checks.finite_result("acquisition_rate", number("new_customers", new_customers, low=0) / start,
+                                 "new_customers", "customers_start")
 
 
 @dataclass(frozen=True, repr=False)
@@ -535,7 +539,7 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
     2024Q3       1    0         0          1     2        0.0
     """
     choice("period", period, tuple(_PERIODS))
-    columns("transactions", transactions, [customer, date])
+    columns("transactions", transactions, {"customer": customer, "date": date})
     if len(transactions) == 0:
         raise fail("transactions", "at least one transaction", "an empty DataFrame")
     ids = _customer_ids(transactions, "transactions", customer)
@@ -576,7 +580,11 @@ TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 
 def _values(values) -> pd.Series:
     series = pd.Series(values) if isinstance(values, dict) else values
-    arr = vector("values", series)
+    arr = vector("values", series, nonnegative=True)  # shares of a total need values >= 0
+    if isinstance(series, pd.Series) and not series.index.is_unique:
+        raise fail("values", "one value per customer (a unique index)",
+                   f"duplicate label {series.index[series.index.duplicated()][0]!r}")
+    _checks.finite_result("the total value", arr.sum(), "values")
     index = series.index if isinstance(series, pd.Series) else pd.RangeIndex(arr.size)
     return pd.Series(arr, index=index, name=getattr(series, "name", None))
 
@@ -654,7 +662,8 @@ def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTie
     -------
     CustomerTiers
         ``tier`` (Series of tier names by customer), ``summary`` (per tier: customers,
-        customer_share, value, value_share, mean_value) and ``top20_share``.
+        customer_share, value, value_share, mean_value -- NaN for a tier with no customers)
+        and ``top20_share``.
 
     Examples
     --------
@@ -668,6 +677,11 @@ def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTie
     share_arr = vector("shares", shares, nonnegative=True)
     if abs(share_arr.sum() - 1) > 1e-6:
         raise fail("shares", "shares of customers summing to 1", list(shares))
+    if not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)) or any(
+            not isinstance(v, str) or not v for v in labels):
+        raise fail("labels", f"{len(share_arr)} distinct tier names (one per share)",
+                   labels if isinstance(labels, (str, int, float, type(None))) else type(labels).__name__,
+                   TypeError)
     if isinstance(labels, str) or len(labels) != len(share_arr) or len(set(labels)) != len(labels):
         raise fail("labels", f"{len(share_arr)} distinct tier names (one per share)", labels)
     arr = series.to_numpy()
@@ -736,11 +750,15 @@ def clv(margin, retention, discount, horizon: int | None = None) -> float:
         if ratio >= 1:
             raise fail("retention", f"below 1 + discount = {1 + d:g} for an infinite horizon "
                        "(otherwise the value never stops growing)", r)
-        return m * r / (1 + d - r)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _checks.finite_result("clv", float(np.float64(m) * r / (1 + d - r)), "margin", "retention",
+                                         "discount")
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
         raise fail("horizon", "a whole number of periods >= 1, or None for an infinite horizon", horizon)
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
     t = np.arange(1, int(horizon) + 1)
-    return float(m * np.sum(ratio**t))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _checks.finite_result("clv", float(m * np.sum(ratio**t)), "margin", "retention", "discount")
 
 
 @dataclass(frozen=True, repr=False)
@@ -803,7 +821,7 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
     """
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
         raise fail("horizon", "a whole number of periods >= 1", horizon)
-    horizon = int(horizon)
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
     m = _per_period("margin", margin, horizon, number)
     r = _per_period("retention", retention, horizon, share)
     d = number("discount", discount, low=-1, low_open=True)
@@ -813,9 +831,12 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
     active = size * np.cumprod(r)
     factor = (1 + d) ** -t.astype(float)
     pv = active * m * factor
-    table = pd.DataFrame({"active": active, "margin": m, "discount_factor": factor, "present_value": pv,
-                          "cumulative_clv": np.cumsum(pv) / size - cost}, index=pd.Index(t, name="period"))
-    total = float(pv.sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        table = pd.DataFrame({"active": active, "margin": m, "discount_factor": factor, "present_value": pv,
+                              "cumulative_clv": np.cumsum(pv) / size - cost}, index=pd.Index(t, name="period"))
+        total = float(pv.sum())
+        _checks.finite_result("clv_cohort", table, "margin", "customers", "discount")
+        _checks.finite_result("clv_cohort", total / size - cost, "margin", "customers", "acquisition_cost")
     return CohortCLV(table=table, clv=total / size - cost, total=total, customers=size, acquisition_cost=cost)
 
 
@@ -869,8 +890,17 @@ def rfm_segment(r, f, bins: int = 5):
     >>> rfm_segment(5, 5), rfm_segment(1, 5), rfm_segment(3, 2)
     ('champions', 'at risk', 'about to sleep')
     """
-    scalar = np.ndim(r) == 0 and np.ndim(f) == 0
-    r_arr, f_arr = np.atleast_1d(np.asarray(r, dtype=float)), np.atleast_1d(np.asarray(f, dtype=float))
+    bins = _checks.whole("bins", bins, low=2, high=9)
+    scalar = _checks.ndim("r", r) == 0 and _checks.ndim("f", f) == 0
+    r_arr = np.atleast_1d(number("r", r) if np.ndim(r) == 0 else vector("r", r))
+    f_arr = np.atleast_1d(number("f", f) if np.ndim(f) == 0 else vector("f", f))
+    for name, arr in (("r", r_arr), ("f", f_arr)):
+        bad = (arr < 1) | (arr > bins) | (arr != np.round(arr))
+        if bad.any():
+            raise fail(name, f"whole-number scores from 1 to bins = {bins}", arr[bad][0])
+    if r_arr.size != f_arr.size and 1 not in (r_arr.size, f_arr.size):
+        raise fail("r and f", "the same length", f"lengths {r_arr.size} and {f_arr.size}")
+    r_arr, f_arr = np.broadcast_arrays(r_arr, f_arr)
     levels = ("low", "mid", "high")
     table = np.array([[RFM_SEGMENTS[(rl, fl)] for fl in levels] for rl in levels], dtype=object)
     names = table[_level_code(r_arr, bins), _level_code(f_arr, bins)]   # one array lookup, not one per customer
@@ -973,7 +1003,7 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     c                 49          1      20.0  1  1  1  111  new customers      49
     d                  1          2     120.0  2  2  1  221      champions      30
     """
-    columns("transactions", transactions, [customer, date, amount])
+    columns("transactions", transactions, {"customer": customer, "date": date, "amount": amount})
     choice("monetary", monetary, ("total", "mean"))
     if isinstance(bins, bool) or not isinstance(bins, Integral) or not 2 <= bins <= 9:
         raise fail("bins", "a whole number from 2 to 9 (one digit per score in the code)", bins)
@@ -983,11 +1013,10 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     when = _dates(transactions, "transactions", date, dayfirst, date_format)
     if isinstance(new_within, bool) or not isinstance(new_within, Integral) or new_within < 0:
         raise fail("new_within", "a whole number of days >= 0 (0: no customer is new)", new_within)
-    try:
-        money = pd.to_numeric(transactions[amount], errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError):
+    if transactions[amount].dtype == object and any(isinstance(v, str) for v in transactions[amount]):
         raise fail(f"transactions[{amount!r}]", "numeric amounts", transactions[amount].iloc[:3].tolist(),
-                   TypeError) from None
+                   TypeError)
+    money = _checks.numeric_column("transactions", transactions, amount, missing=True)
     bad = ~np.isfinite(money) | (money < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -1010,7 +1039,9 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     first = np.full(k, np.iinfo(np.int64).max)
     np.minimum.at(first, codes, day)
     recency = cut - last
-    value = spend if monetary == "total" else spend / frequency
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = _checks.finite_result("the monetary value", spend if monetary == "total" else spend / frequency,
+                                      "transactions", "amount")
     r = _score(recency.astype(float), bins, best_low=True)
     f = _score(frequency.astype(float), bins, best_low=False)
     m = _score(value, bins, best_low=False)
@@ -1033,7 +1064,7 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
 def _bgnbd_data(frequency, recency, T):
     x = vector("frequency", frequency, nonnegative=True)
     tx = vector("recency", recency, nonnegative=True)
-    big_t = vector("T", T) if np.ndim(T) else np.full(x.size, number("T", T))
+    big_t = vector("T", T) if _checks.ndim("T", T) else np.full(x.size, number("T", T))
     if not x.size == tx.size == big_t.size:
         raise fail("frequency, recency and T", "the same length", f"lengths {x.size}, {tx.size}, {big_t.size}")
     if np.any(x != np.round(x)):
@@ -1096,7 +1127,9 @@ def bgnbd_log_likelihood(params, frequency, recency, T) -> np.ndarray:
     p = vector("params", params)
     if p.size != 4 or np.any(p <= 0):
         raise fail("params", "four positive numbers (r, alpha, a, b)", list(params))
-    return _loglik_terms(p, *_bgnbd_data(frequency, recency, T))
+    with np.errstate(all="ignore"):
+        return _checks.finite_result("the log-likelihood", _loglik_terms(p, *_bgnbd_data(frequency, recency, T)),
+                                     "params", "frequency", "recency", "T")
 
 
 @dataclass(frozen=True)
@@ -1230,7 +1263,7 @@ def _fit_problems(params, se, converged: bool, x) -> tuple[str, ...]:
 
 
 def _as_array(name, value):
-    return np.asarray(value, dtype=float) if np.ndim(value) else np.asarray(number(name, value))
+    return vector(name, value) if np.ndim(value) else np.asarray(number(name, value))
 
 
 @dataclass(frozen=True, repr=False)
@@ -1297,7 +1330,9 @@ class BetaGeoResult(ResultMixin):
             raise fail("t", "a length of time >= 0", t)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         z = t / (alpha + t)
-        out = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
+        with np.errstate(all="ignore"):
+            out = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
+        _checks.finite_result("expected_purchases", out, "t")
         return float(out) if out.ndim == 0 else out
 
     def _customer(self, frequency, recency, T):
@@ -1334,13 +1369,16 @@ class BetaGeoResult(ResultMixin):
         head = (a + b + x - 1) / (a - 1)
         bracket = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
         out = head * bracket * self._p_alive(x, tx, big_t)
+        _checks.finite_result("conditional_expected_purchases", out, "t", "frequency", "recency", "T")
         return float(out) if np.ndim(out) == 0 else out
 
     def probability_of_purchases(self, x, t):
         """P(X(t) = x): probability of exactly ``x`` repeat purchases in (0, t] (FHL 2005, eq. 8)."""
         from scipy.special import betaln, gammaln
 
-        x_arr = np.atleast_1d(np.asarray(x, dtype=float))
+        x_arr = np.atleast_1d(number("x", x) if np.ndim(x) == 0 else vector("x", x, nonnegative=True))
+        if np.any(x_arr < 0) or np.any(x_arr != np.round(x_arr)) or np.any(x_arr > 10_000):
+            raise fail("x", "whole numbers of repeat purchases from 0 to 10,000", x)
         t = number("t", t, low=0, low_open=True)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         lb = betaln(a, b)
@@ -1353,6 +1391,7 @@ class BetaGeoResult(ResultMixin):
                 j = np.arange(int(xi))
                 partial = np.exp(gammaln(r + j) - gammaln(r) - gammaln(j + 1) + r * log_q + j * log_p).sum()
                 out[i] += np.exp(betaln(a + 1, b + xi - 1) - lb) * (1 - partial)
+        _checks.finite_result("probability_of_purchases", out, "x", "t")
         return float(out[0]) if np.ndim(x) == 0 else out
 
     def predict(self, t, *, allow_unreliable: bool = False) -> pd.DataFrame:
@@ -1371,6 +1410,7 @@ class BetaGeoResult(ResultMixin):
         """Customers by repeat purchases in calibration, actual against expected ("7+" pools the tail)."""
         if isinstance(max_frequency, bool) or not isinstance(max_frequency, Integral) or max_frequency < 1:
             raise fail("max_frequency", "a whole number >= 1", max_frequency)
+        max_frequency = _checks.whole("max_frequency", max_frequency, low=1, high=10_000)
         x = np.minimum(self.frequency.to_numpy(), max_frequency).astype(int)
         actual = np.bincount(x, minlength=max_frequency + 1)
         expected = np.zeros(max_frequency + 1)
@@ -1417,9 +1457,14 @@ def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, T=52.0, s
     """
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise fail("n", "a whole number of customers >= 1", n)
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_CUSTOMERS, what="customers")  # before allocating
+    seed = _checks.whole("seed", seed, low=0)
     r, alpha = number("r", r, low=0, low_open=True), number("alpha", alpha, low=0, low_open=True)
     a, b = number("a", a, low=0, low_open=True), number("b", b, low=0, low_open=True)
-    big_t = vector("T", T) if np.ndim(T) else np.full(int(n), number("T", T, low=0, low_open=True))
+    big_t = vector("T", T) if _checks.ndim("T", T) else np.full(int(n), number("T", T, low=0, low_open=True))
+    if not np.all(np.isfinite(big_t)) or np.any(big_t > 1e12):
+        raise fail("T", "observation lengths up to 1e12 (in the unit of the data)", T if np.ndim(T) == 0 else
+                   float(big_t.max()))
     if big_t.size != n or np.any(big_t <= 0):
         raise fail("T", f"a positive number or {n} positive numbers", T)
     rng = np.random.default_rng(seed)
@@ -1482,7 +1527,7 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
     b                    0      0.0  3.0        0             4.0
     """
     choice("unit", unit, tuple(_UNITS))
-    need = [customer, date] + ([amount] if amount is not None else [])
+    need = {"customer": customer, "date": date, **({"amount": amount} if amount is not None else {})}
     columns("transactions", transactions, need)
     if len(transactions) == 0:
         raise fail("transactions", "at least one transaction", "an empty DataFrame")
@@ -1491,7 +1536,7 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
         .astype("datetime64[D]").astype(np.int64)
     frame = pd.DataFrame({"id": ids.to_numpy(), "day": day})
     if amount is not None:
-        money = pd.to_numeric(transactions[amount], errors="coerce").to_numpy(dtype=float)
+        money = _checks.numeric_column("transactions", transactions, amount, missing=True)
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             i = int(np.flatnonzero(~np.isfinite(money) | (money < 0))[0])
             raise fail(f"transactions[{amount!r}]", "amounts >= 0", f"{transactions[amount].iloc[i]!r} at row {i}")

@@ -201,6 +201,10 @@ def read_csv(source, name: str, label: str | None = None) -> pd.DataFrame:
     crmlab.datasets.DatasetError: crm_costs, column 'year': row 1 (line 2 of the file): 6 is above the maximum 5
     """
     _entry(name)
+    if not isinstance(source, (str, Path)) and not hasattr(source, "read"):
+        raise TypeError(f"source must be a file name, a pathlib.Path or an open file; got {type(source).__name__}")
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be a string (a name for the file in messages) or None; got {label!r}")
     label = label or (str(source) if isinstance(source, (str, Path)) else name)
     try:
         raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")

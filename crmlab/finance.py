@@ -80,7 +80,9 @@ def npv(rate, cashflows) -> float:
     """
     r = _checks.rate("rate", rate)
     flows = _flows(cashflows)
-    return float(np.dot(flows, _discount_factors(r, flows.size)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.dot(flows, _discount_factors(r, flows.size)))
+    return _checks.finite_result("npv", value, "rate", "cashflows")
 
 
 def _irr_candidates(poly: np.ndarray) -> np.ndarray:
@@ -255,7 +257,8 @@ def irr(cashflows) -> float:
 
 
 def _payback(flows: np.ndarray) -> float:
-    cumulative = np.cumsum(flows)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cumulative = _checks.finite_result("the cumulative cash flow", np.cumsum(flows), "cashflows")
     if cumulative[-1] < 0:
         return math.inf
     negative = np.flatnonzero(cumulative < 0)
@@ -301,7 +304,10 @@ def discounted_payback(rate, cashflows) -> float:
     """
     r = _checks.rate("rate", rate)
     flows = _flows(cashflows)
-    return _payback(flows * _discount_factors(r, flows.size))
+    with np.errstate(over="ignore", invalid="ignore"):
+        present = _checks.finite_result("the discounted cash flow", flows * _discount_factors(r, flows.size),
+                                        "rate", "cashflows")
+    return _payback(present)
 
 
 def roi(gain, cost) -> float:
@@ -312,7 +318,8 @@ def roi(gain, cost) -> float:
     """
     g = _checks.number("gain", gain)
     c = _checks.number("cost", cost, low=0, low_open=True)
-    return (g - c) / c
+    with np.errstate(over="ignore"):
+        return _checks.finite_result("roi", (g - c) / c, "gain", "cost")
 
 
 def capm(risk_free, beta, market_return) -> float:
@@ -324,7 +331,7 @@ def capm(risk_free, beta, market_return) -> float:
     rf = _checks.rate("risk_free", risk_free)
     b = _checks.number("beta", beta)
     rm = _checks.rate("market_return", market_return)
-    return rf + b * (rm - rf)
+    return _checks.finite_result("capm", rf + b * (rm - rf), "risk_free", "beta", "market_return")
 
 
 def wacc(equity, debt, cost_of_equity, cost_of_debt, tax_rate) -> float:
@@ -342,7 +349,9 @@ def wacc(equity, debt, cost_of_equity, cost_of_debt, tax_rate) -> float:
     re = _checks.rate("cost_of_equity", cost_of_equity)
     rd = _checks.rate("cost_of_debt", cost_of_debt)
     t = _checks.number("tax_rate", tax_rate, low=0, high=1, high_open=True)
-    return (e * re + d * rd * (1 - t)) / (e + d)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.float64(e) * re + np.float64(d) * rd * (1 - t)) / float(np.float64(e) + d)
+    return _checks.finite_result("wacc", value, "equity", "debt")
 
 
 def eva(nopat, wacc, invested_capital) -> float:
@@ -354,7 +363,9 @@ def eva(nopat, wacc, invested_capital) -> float:
     n = _checks.number("nopat", nopat)
     w = _checks.rate("wacc", wacc)
     k = _checks.number("invested_capital", invested_capital, low=0)
-    return n - w * k
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.float64(n) - np.float64(w) * k)
+    return _checks.finite_result("eva", value, "nopat", "wacc", "invested_capital")
 
 
 def mva(evas, wacc, terminal_growth=None) -> float:
@@ -370,14 +381,15 @@ def mva(evas, wacc, terminal_growth=None) -> float:
     """
     w = _checks.rate("wacc", wacc)
     values = _checks.vector("evas", evas)
-    factors = (1.0 + w) ** -np.arange(1, values.size + 1, dtype=float)
-    total = float(np.dot(values, factors))
-    if terminal_growth is not None:
-        g = _checks.rate("terminal_growth", terminal_growth)
-        if g >= w:
-            raise ValueError(f"terminal_growth must be below wacc ({w}); got {g}")
-        total += float(values[-1] * (1 + g) / (w - g) * factors[-1])
-    return total
+    with np.errstate(over="ignore", invalid="ignore"):
+        factors = (1.0 + w) ** -np.arange(1, values.size + 1, dtype=float)
+        total = float(np.dot(values, factors))
+        if terminal_growth is not None:
+            g = _checks.rate("terminal_growth", terminal_growth)
+            if g >= w:
+                raise ValueError(f"terminal_growth must be below wacc ({w}); got {g}")
+            total += float(values[-1] * (1 + g) / (w - g) * factors[-1])
+    return _checks.finite_result("mva", total, "evas", "wacc", "terminal_growth")
 
 
 # --------------------------------------------------------------------------- project appraisal
@@ -474,9 +486,13 @@ def appraise(rate, cashflows) -> Appraisal:
     """
     r = _checks.rate("rate", rate)
     flows = _flows(cashflows)
+    with np.errstate(over="ignore", invalid="ignore"):
+        present = _checks.finite_result("the present values", flows * _discount_factors(r, flows.size),
+                                        "rate", "cashflows")
+        _checks.finite_result("npv", present.sum(), "rate", "cashflows")
+        _checks.finite_result("the cumulative cash flow", np.cumsum(flows), "cashflows")
     all_irrs = tuple(irrs(flows))
     changes_sign = np.any(flows > 0) and np.any(flows < 0)
-    present = flows * _discount_factors(r, flows.size)
     outflows = -present[present < 0].sum()
     return Appraisal(
         rate=r, cashflows=tuple(flows.tolist()), npv=float(present.sum()),
@@ -497,7 +513,8 @@ def npv_profile(cashflows, rates) -> pd.DataFrame:
     if np.any(values <= -1):
         raise ValueError(f"rates must all be > -1; got {values[values <= -1][0]}")
     t = np.arange(flows.size, dtype=float)
-    npvs = ((1.0 + values[:, None]) ** -t) @ flows
+    with np.errstate(over="ignore", invalid="ignore"):
+        npvs = _checks.finite_result("npv", ((1.0 + values[:, None]) ** -t) @ flows, "cashflows", "rates")
     return pd.DataFrame({"rate": values, "NPV": npvs})
 
 
@@ -568,10 +585,14 @@ def capitalise(expenses, life: int) -> CapitalisedExpense:
     values = _checks.vector("expenses", expenses, nonnegative=True)
     if isinstance(life, bool) or not isinstance(life, (int, np.integer)) or life < 1:
         raise ValueError(f"life must be a whole number of years >= 1; got {life!r}")
+    life = _checks.whole("life", life, low=1, high=_checks.MAX_HORIZON, what="years")
     n = values.size
     ages = np.arange(n - 1, -1, -1)  # the current year's expense has age 0
-    asset = float(np.dot(values, np.clip(1 - ages / life, 0, None)))
-    amortisation = float(values[(ages >= 1) & (ages <= life)].sum() / life)
+    with np.errstate(over="ignore", invalid="ignore"):
+        asset = _checks.finite_result("asset", float(np.dot(values, np.clip(1 - ages / life, 0, None))),
+                                      "expenses")
+        amortisation = _checks.finite_result("amortisation", float(values[(ages >= 1) & (ages <= life)].sum() / life),
+                                             "expenses")
     return CapitalisedExpense(tuple(values.tolist()), int(life), asset, amortisation, float(values[-1]))
 
 
@@ -585,7 +606,10 @@ def lease_to_debt(lease_payment, cost_of_debt, years: int) -> float:
     r = _checks.rate("cost_of_debt", cost_of_debt)
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 1:
         raise ValueError(f"years must be a whole number >= 1; got {years!r}")
-    return float(p * np.sum((1 + r) ** -np.arange(1, years + 1, dtype=float)))
+    years = _checks.whole("years", years, low=1, high=_checks.MAX_HORIZON)  # ceiling before allocating
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(p * np.sum((1 + r) ** -np.arange(1, years + 1, dtype=float)))
+    return _checks.finite_result("lease_to_debt", value, "lease_payment", "cost_of_debt", "years")
 
 
 @dataclass(frozen=True)
@@ -711,7 +735,7 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
             raise TypeError(f"{name} must be a dict of name -> amount; got {type(mapping).__name__}")
         return {str(k): _checks.number(f"{name}[{k!r}]", v) for k, v in mapping.items()}
 
-    return EVAStatement(
+    statement = EVAStatement(
         ebit=_checks.number("ebit", ebit),
         tax_rate=_checks.number("tax_rate", tax_rate, low=0, high=1, high_open=True),
         invested_capital=_checks.number("invested_capital", invested_capital, low=0),
@@ -720,6 +744,10 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
         capital_adjustments=_named("capital_adjustments", capital_adjustments),
         nopat_adjustments=_named("nopat_adjustments", nopat_adjustments),
     )
+    with np.errstate(over="ignore", invalid="ignore"):
+        _checks.finite_result("the EVA statement", [statement.nopat, statement.capital, statement.eva], "ebit",
+                              "invested_capital", "profit_adjustments", "capital_adjustments")
+    return statement
 
 
 _FINANCIAL_COLUMNS = ("ebit", "tax_rate", "debt", "equity_book", "equity_market", "cost_of_debt", "beta",
@@ -763,8 +791,8 @@ def eva_frame(financials) -> pd.DataFrame:
     DataFrame
         The identifying columns plus cost_of_equity, wacc, nopat, net_income,
         equity_charge (cost of equity × book equity), economic_profit (net
-        income − equity charge), capital_charge, eva, roic (NOPAT ÷ capital),
-        spread (ROIC − WACC) and mva_market.
+        income − equity charge), capital_charge, eva, roic (NOPAT ÷ capital;
+        NaN where invested capital is 0), spread (ROIC − WACC) and mva_market.
 
     Examples
     --------
@@ -779,11 +807,8 @@ def eva_frame(financials) -> pd.DataFrame:
     _checks.columns("financials", financials, _FINANCIAL_COLUMNS)
     data = {}
     for name in _FINANCIAL_COLUMNS:
-        values = pd.to_numeric(financials[name], errors="coerce").to_numpy(dtype=float)
-        if not np.all(np.isfinite(values)):
-            row = financials.index[~np.isfinite(values)][0]
-            raise _checks.fail(f"financials.{name}", "finite numbers", financials.loc[row, name], row=row)
-        data[name] = values
+        data[name] = _checks.numeric_column("financials", financials, name, name=f"financials.{name}",
+                                            nonnegative=name in ("debt", "equity_market", "invested_capital"))
     if np.any(data["tax_rate"] < 0) or np.any(data["tax_rate"] >= 1):
         raise ValueError("financials.tax_rate must be decimals in [0, 1); got "
                          f"{data['tax_rate'][(data['tax_rate'] < 0) | (data['tax_rate'] >= 1)][0]}")
@@ -809,6 +834,9 @@ def eva_frame(financials) -> pd.DataFrame:
     out["roic"] = np.divide(nopat, capital, out=np.full_like(nopat, np.nan), where=capital > 0)
     out["spread"] = out["roic"] - w
     out["mva_market"] = value - capital
+    computed = [c for c in out.columns if c not in keep and c not in ("roic", "spread")]
+    with np.errstate(over="ignore", invalid="ignore"):
+        _checks.finite_result("eva_frame", out[computed], "financials")
     return out
 
 
@@ -902,7 +930,12 @@ def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) 
     n = flows.size if life is None else life
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"life must be a whole number of years >= 1; got {life!r}")
-    return InvestmentEVA(cost, w, t, int(n), tuple(flows.tolist()))
+    n = _checks.whole("life", n, low=1, high=_checks.MAX_HORIZON, what="years")
+    result = InvestmentEVA(cost, w, t, int(n), tuple(flows.tolist()))
+    with np.errstate(over="ignore", invalid="ignore"):
+        _checks.finite_result("investment_eva", result.to_frame(), "investment", "ebitda", "wacc")
+        _checks.finite_result("investment_eva", [result.mva, result.npv], "investment", "ebitda", "wacc")
+    return result
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -964,14 +997,27 @@ def tornado(model: Callable[..., float], base: Mapping[str, float], ranges: Mapp
     unknown = [k for k in ranges if k not in base]
     if unknown:
         raise ValueError(f"ranges names inputs {unknown} that are not in base; base has {list(base)}")
-    base_value = float(model(**base))
+    for key, value in base.items():
+        _checks.number(f"base[{key!r}]", value)
+    if not isinstance(output, str):
+        raise _checks.fail("output", "the name of the output (a string such as 'NPV')", output, TypeError)
+
+    def run(inputs: dict, source: str) -> float:
+        # The model is the user's own function: say which inputs it failed on, and refuse a non-finite output.
+        try:
+            value = model(**inputs)
+        except TypeError as exc:
+            raise TypeError(f"model(**{source}) failed: {exc}; model must accept every input in base") from None
+        return _checks.number(f"the model's {output} at {source}", value)
+
+    base_value = run(dict(base), "base")
     rows = []
     for name, bounds in ranges.items():
         if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
             raise ValueError(f"ranges[{name!r}] must be a (low, high) pair; got {bounds!r}")
         low, high = (_checks.number(f"ranges[{name!r}]", b) for b in bounds)
-        out_low = float(model(**{**base, name: low}))
-        out_high = float(model(**{**base, name: high}))
+        out_low = run({**base, name: low}, f"ranges[{name!r}] low")
+        out_high = run({**base, name: high}, f"ranges[{name!r}] high")
         rows.append({"input": name, "low input": low, "high input": high, f"{output} at low": out_low,
                      f"{output} at high": out_high, "swing": abs(out_high - out_low)})
     table = pd.DataFrame(rows).set_index("input").sort_values("swing", ascending=False, kind="stable")

@@ -92,21 +92,47 @@ OPERATORS = {
 }
 
 
+def _is_label_column(name: str, column: pd.Series) -> bool:
+    """True for a text column (indicator names), False for a grade column of numbers.
+
+    A grade column of True/False or of numbers written as text is an error rather
+    than a label column: silently moving it to the index would drop that grade.
+    """
+    if pd.api.types.is_bool_dtype(column):
+        raise fail(f"{name}[{column.name!r}]", "numbers (vote counts or memberships), not True/False", "booleans",
+                   TypeError)
+    if pd.api.types.is_numeric_dtype(column):
+        return False
+    values = [v for v in column.tolist() if not (v is None or v is pd.NA or (isinstance(v, float) and v != v))]
+    if values and all(isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
+                      for v in values):
+        return False  # numbers in an object column: a grade column (missing cells are caught below)
+    for v in values:
+        if isinstance(v, str):
+            try:
+                float(v)
+            except ValueError:
+                continue
+            raise fail(f"{name}[{column.name!r}]", "numbers, not text", v, TypeError)
+    return True
+
+
 def _numeric_frame(name: str, data, *, default_columns=None) -> pd.DataFrame:
     """A 2-D table of finite floats; non-numeric columns of a DataFrame become its index."""
     if isinstance(data, pd.DataFrame):
         frame = data
-        labels = [c for c in frame.columns
-                  if not (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))]
+        if not frame.columns.is_unique:
+            raise fail(name, "one column per grade (unique column names)",
+                       f"duplicate column {frame.columns[frame.columns.duplicated()][0]!r}")
+        labels = [c for c in frame.columns if _is_label_column(name, frame[c])]
         if labels and len(labels) < frame.shape[1]:
             frame = frame.set_index(labels)
     elif isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
         raise fail(name, "a table (DataFrame, 2-D array or list of rows)", data, TypeError)
     else:
-        try:
-            arr = np.asarray(data, dtype=float)
-        except (TypeError, ValueError):
-            raise fail(name, "a table of numbers", data, TypeError) from None
+        from crmlab._checks import _float_array
+
+        arr = _float_array(name, data, "a table of numbers")
         if arr.ndim == 1:
             arr = arr.reshape(1, -1)
         if arr.ndim != 2:
@@ -116,8 +142,8 @@ def _numeric_frame(name: str, data, *, default_columns=None) -> pd.DataFrame:
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise fail(name, "at least one row and one column", f"shape {frame.shape}")
     try:
-        values = frame.to_numpy(dtype=float)
-    except (TypeError, ValueError):
+        values = frame.astype(object).to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError, OverflowError):
         raise fail(name, "numbers in every grade column", frame.iloc[:2].to_numpy().tolist(), TypeError) from None
     bad = ~np.isfinite(values)
     if bad.any():
@@ -184,6 +210,9 @@ def _aligned_weights(weights, index: pd.Index, name: str = "weights") -> np.ndar
     if isinstance(weights, Mapping) and not isinstance(weights, pd.Series):
         weights = pd.Series(dict(weights))
     if isinstance(weights, pd.Series) and not isinstance(weights.index, pd.RangeIndex):
+        if not index.is_unique or not weights.index.is_unique:
+            raise fail(name, "matched to the membership rows by label, so the labels must be unique",
+                       f"duplicate label {[*index[index.duplicated()], *weights.index[weights.index.duplicated()]][0]!r}")
         missing = [k for k in index if k not in weights.index]
         extra = [k for k in weights.index if k not in index]
         if missing or extra:

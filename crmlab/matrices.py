@@ -50,6 +50,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number
 from crmlab._results import ResultMixin
 
@@ -80,10 +81,7 @@ _ATTRS_KEY = "crmlab_matrix"
 def _numeric_column(frame: pd.DataFrame, name: str, column: str) -> np.ndarray:
     """A column as finite floats, or an error naming it and the first bad value."""
     values = frame[column]
-    try:
-        arr = pd.to_numeric(values, errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise fail(f"{name}[{column!r}]", "numeric", values.iloc[:3].tolist(), TypeError) from None
+    arr = _checks.numeric_column(name, frame, column, missing=True)  # no text, True/False or infinity
     bad = ~np.isfinite(arr)
     if bad.any():
         where = values.index[int(np.flatnonzero(bad)[0])]
@@ -169,7 +167,7 @@ def pem(data: pd.DataFrame, importance: str = "importance", performance: str = "
     >>> out.attrs["crmlab_matrix"]["crosshair"]
     (4.0, 3.0)
     """
-    _table(data, "data", [importance, performance])
+    _table(data, "data", {"importance": importance, "performance": performance})
     imp = _numeric_column(data, "data", importance)
     perf = _numeric_column(data, "data", performance)
     cut_imp, cut_perf = _crosshair_point(crosshair, imp, perf)
@@ -223,9 +221,11 @@ def rpm(data: pd.DataFrame, importance: str = "importance", own: str = "own", co
     parking -0.4        minor weakness
     decor    1.0        minor strength
     """
-    _table(data, "data", [importance, own, competitor])
+    _table(data, "data", {"importance": importance, "own": own, "competitor": competitor})
     imp = _numeric_column(data, "data", importance)
-    gap = _numeric_column(data, "data", own) - _numeric_column(data, "data", competitor)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = _checks.finite_result("gap", _numeric_column(data, "data", own) - _numeric_column(data, "data", competitor),
+                                    "own", "competitor")
     cut_imp, _ = _crosshair_point(crosshair, imp, None)
     hi_imp, ahead = _is_high(imp, cut_imp), gap >= 0
     quadrant = _quadrant(hi_imp, ahead, RPM_QUADRANTS)
@@ -284,8 +284,15 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
            importance  performance  own  competitor  n_own  n_competitor
     price         4.0          3.5  3.5         5.0      2             1
     """
-    columns("responses", responses, [firm])
+    columns("responses", responses, {"firm": firm})
     choice("importance_from", importance_from, ("all", "own"))
+    for param, value in (("importance_prefix", importance_prefix), ("performance_prefix", performance_prefix)):
+        if not isinstance(value, str):
+            raise fail(param, "a column-name prefix (a string such as 'imp_')", value, TypeError)
+    for param, value in (("own", own), ("competitor", competitor)):
+        _checks.label(param, value)
+    if own == competitor:
+        raise fail("competitor", f"a firm other than own = {own!r}", competitor)
     if attributes is None:
         attributes = [c[len(importance_prefix):] for c in responses.columns
                       if isinstance(c, str) and c.startswith(importance_prefix)
@@ -296,6 +303,10 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
     elif isinstance(attributes, str) or not isinstance(attributes, Sequence):
         raise fail("attributes", "a list of attribute codes", attributes, TypeError)
     attributes = list(attributes)
+    if not attributes or any(not isinstance(a, str) or not a for a in attributes) or len(set(attributes)) < len(
+            attributes):
+        raise fail("attributes", "a non-empty list of distinct attribute codes (strings)", attributes,
+                   TypeError if any(not isinstance(a, str) for a in attributes) else ValueError)
     imp_cols = [f"{importance_prefix}{a}" for a in attributes]
     perf_cols = [f"{performance_prefix}{a}" for a in attributes]
     columns("responses", responses, imp_cols + perf_cols)
@@ -306,10 +317,11 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
                        sorted(map(str, firms.dropna().unique())))
     numeric = {}
     for col in imp_cols + perf_cols:
-        try:
-            numeric[col] = pd.to_numeric(responses[col], errors="raise").astype(float)
-        except (TypeError, ValueError):
-            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError) from None
+        if responses[col].dtype == object and any(isinstance(v, str) for v in responses[col]):
+            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError)
+        # a missing answer is skipped (documented); text, True/False and infinity are errors
+        numeric[col] = pd.Series(_checks.numeric_column("responses", responses, col, missing=True),
+                                 index=responses.index)
     ratings = pd.DataFrame(numeric, index=responses.index)
     is_own, is_comp = (firms == own).to_numpy(), (firms == competitor).to_numpy()
     imp_rows = ratings.loc[is_own if importance_from == "own" else (is_own | is_comp), imp_cols]
@@ -416,6 +428,9 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
     """
     choice("method", method, ("regression", "correlation"))
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
+    _checks.label("overall", overall, frame_name="responses")
+    if not isinstance(ci, (bool, np.bool_)):
+        raise fail("ci", "True or False", ci, TypeError)
     if isinstance(attributes, Mapping):
         labels, cols = [str(k) for k in attributes], list(attributes.values())
     elif isinstance(attributes, str) or not isinstance(attributes, Sequence) or not attributes:
@@ -425,13 +440,13 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
         labels, cols = [str(c) for c in attributes], list(attributes)
     if len(set(cols)) != len(cols) or overall in cols:
         raise fail("attributes", "distinct columns, not including the overall rating", cols)
-    columns("responses", responses, [overall, *cols])
+    columns("responses", responses, {"overall": overall, **{f"attributes[{i}]": c for i, c in enumerate(cols)}})
     data = {}
     for col in [overall, *cols]:
-        try:
-            data[col] = pd.to_numeric(responses[col], errors="raise").astype(float)
-        except (TypeError, ValueError):
-            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError) from None
+        if responses[col].dtype == object and any(isinstance(v, str) for v in responses[col]):
+            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError)
+        data[col] = pd.Series(_checks.numeric_column("responses", responses, col, missing=True),
+                              index=responses.index)
     frame = pd.DataFrame(data).dropna()
     n, k = len(frame), len(cols)
     if n < k + 2:
@@ -442,6 +457,12 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
         raise fail(f"responses[{flat.index[0]!r}]", "ratings that vary between respondents", "a constant column")
     z = (frame - frame.mean()) / sd
     index = pd.Index(labels)
+    if method == "regression" and k > 1 and np.linalg.matrix_rank(z[cols].to_numpy()) < k:
+        # OLS would split the weight of two identical (or collinear) attributes arbitrarily: refuse instead
+        corr = np.corrcoef(z[cols].to_numpy(), rowvar=False)
+        pairs = [(cols[i], cols[j]) for i in range(k) for j in range(i + 1, k) if abs(corr[i, j]) > 1 - 1e-9]
+        raise fail("attributes", "columns that are not perfectly collinear (regression cannot separate them; "
+                   "drop one or use method='correlation')", pairs[0] if pairs else cols)
     if method == "regression":
         import statsmodels.api as sm
 
@@ -543,7 +564,9 @@ def action_list(data: pd.DataFrame, importance: str = "importance", performance:
     out["importance"], out["performance"] = imp, perf
     if competitor is not None:
         out["competitor"] = data[competitor].to_numpy(dtype=float)
-    out["shortfall"], out["score"] = shortfall, imp * shortfall
+    with np.errstate(over="ignore", invalid="ignore"):
+        out["shortfall"], out["score"] = shortfall, _checks.finite_result("score", imp * shortfall, "importance",
+                                                                            "performance", "competitor")
     out.insert(0, "action", actions)
     reasons = []
     for i in range(len(out)):

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmlab import _checks
 from crmlab._checks import columns, fail, number
 from crmlab._results import ResultMixin, table_repr
 from crmlab.scorecard import STATUS_THRESHOLDS, achievement, status
@@ -301,10 +302,17 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
     """
     columns("measures", measures, ["node", "measure", "target", "actual", "direction"])
     cap = number("cap", cap, low=1)
-    thresholds = dict(STATUS_THRESHOLDS if thresholds is None else thresholds)
+    thresholds = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
+        "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
     status(1.0, thresholds)
+    objectives = _checks.mapping("objectives", objectives, "a mapping {node: objective text}")
+    if len(measures) == 0:
+        raise fail("measures", "at least one measure (row)", "an empty table")
     nodes, links = _structure(cross_lynch() if structure is None else structure)
     m = measures.reset_index(drop=True).copy()
+    if m["node"].isna().any():
+        row = int(np.flatnonzero(m["node"].isna().to_numpy())[0])
+        raise fail("measures['node']", "a node in every row", m["node"].iloc[row], row=row)
     m["node"] = m["node"].astype(str).str.strip()
     unknown = [n for n in pd.unique(m["node"]) if n not in nodes.index]
     if unknown:
@@ -314,6 +322,7 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
     if "unit" not in m.columns:
         m["unit"] = ""
     for col in ("target", "actual", "weight"):
+        _checks.numeric_column("measures", m, col, missing=True)  # no text, True/False or infinity
         values = pd.to_numeric(m[col], errors="coerce")
         if values.isna().any():
             row = int(np.flatnonzero(values.isna().to_numpy())[0])

@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number
 from crmlab._results import ResultMixin, table_repr
 
@@ -109,6 +111,12 @@ def _perspective_code(value) -> str | None:
     return key if key in PERSPECTIVES else None
 
 
+def _scalar(name: str, value) -> float:
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        raise fail(name, "finite numbers", value)
+    return number(name, value)
+
+
 def achievement(target, actual, direction="higher", cap: float = 1.2) -> np.ndarray | float:
     """Achievement ratio of measures: actual/target (higher is better) or target/actual (lower), capped to [0, cap].
 
@@ -131,10 +139,15 @@ def achievement(target, actual, direction="higher", cap: float = 1.2) -> np.ndar
     (0.95, 0.8, 1.2)
     """
     cap = number("cap", cap, low=1)
-    scalar = np.ndim(target) == 0 and np.ndim(actual) == 0 and np.ndim(direction) == 0
-    t = np.atleast_1d(np.asarray(target, dtype=float))
-    a = np.atleast_1d(np.asarray(actual, dtype=float))
-    d = np.atleast_1d(np.asarray(direction, dtype=object))
+    scalar = _checks.ndim("target", target) == 0 and _checks.ndim("actual", actual) == 0 and \
+        _checks.ndim("direction", direction) == 0
+    # numbers under the input policy: "0.1" (text), True and missing values are errors naming the argument
+    t, a = (np.atleast_1d(_checks._float_array(k, v, "numbers") if np.ndim(v) else _scalar(k, v))
+            for k, v in (("target", target), ("actual", actual)))
+    if isinstance(direction, (str, list, tuple, np.ndarray, pd.Series)) and np.ndim(direction) <= 1:
+        d = np.atleast_1d(np.asarray(direction, dtype=object))
+    else:
+        raise fail("direction", "'higher', 'lower' or a list of them", direction, TypeError)
     try:
         t, a, d = np.broadcast_arrays(t, a, d)
     except ValueError:
@@ -144,7 +157,7 @@ def achievement(target, actual, direction="higher", cap: float = 1.2) -> np.ndar
         if not np.all(np.isfinite(arr)):
             k = int(np.flatnonzero(~np.isfinite(arr))[0])
             raise fail(name, "finite numbers", f"{arr[k]} at position {k}")
-    bad = [x for x in d if x not in DIRECTIONS]
+    bad = [x for x in d if not isinstance(x, str) or x not in DIRECTIONS]
     if bad:
         raise fail("direction", "'higher' or 'lower'", bad[0])
     if np.any(t <= 0):
@@ -167,6 +180,7 @@ def status(score, thresholds: Mapping | None = None):
     Parameters
     ----------
     score : float or array-like
+        Achievement score(s); NaN (a measure or node without data) gets the label "no data".
     thresholds : mapping, optional
         ``{"on track": 0.95, "at risk": 0.85}`` (the default, :data:`STATUS_THRESHOLDS`).
 
@@ -175,13 +189,20 @@ def status(score, thresholds: Mapping | None = None):
     >>> status(0.97), status(0.9), status(0.6)
     ('on track', 'at risk', 'off track')
     """
-    th = dict(STATUS_THRESHOLDS if thresholds is None else thresholds)
+    th = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
+        "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
     if set(th) != set(STATUS_THRESHOLDS):
         raise fail("thresholds", "a mapping with keys 'on track' and 'at risk'", thresholds)
     on, risk = number("thresholds['on track']", th["on track"]), number("thresholds['at risk']", th["at risk"])
     if risk > on:
         raise fail("thresholds", "'at risk' at most 'on track'", thresholds)
-    values = np.asarray(score, dtype=float)
+    if _checks.ndim("score", score) == 0:
+        values = np.asarray(math.nan if isinstance(score, (float, np.floating)) and math.isnan(score)
+                            else number("score", score))
+    else:
+        values = _checks._float_array("score", score, "achievement scores")
+        if np.isinf(values).any():
+            raise fail("score", "finite achievement scores (NaN for no data)", values[np.isinf(values)][0])
     labels = np.where(values >= on, "on track", np.where(values >= risk, "at risk", "off track"))
     labels = np.where(np.isnan(values), "no data", labels)
     return str(labels) if labels.ndim == 0 else labels.tolist()
@@ -374,7 +395,8 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
     """
     columns("frame", frame, REQUIRED_COLUMNS)
     cap = number("cap", cap, low=1)
-    thresholds = dict(STATUS_THRESHOLDS if thresholds is None else thresholds)
+    thresholds = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
+        "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
     status(1.0, thresholds)  # validates the thresholds
     if len(frame) == 0:
         raise fail("frame", "at least one measure (row)", "an empty table")
@@ -386,6 +408,7 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
                              f"valid: {', '.join(PERSPECTIVES)}")
     m["perspective"] = codes
     for col in ("target", "actual", "weight"):
+        _checks.numeric_column("frame", m, col, missing=True)  # no text, True/False or infinity
         values = pd.to_numeric(m[col], errors="coerce")
         bad = values.isna()
         if bad.any():
@@ -411,7 +434,7 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
         raise fail("frame['weight']", "non-negative", m["weight"].iloc[row], row=row)
     total = float(m["weight"].sum())
     if abs(total - 1) > 1e-6:
-        raise ValueError(f"weights must sum to 1 over all measures; they sum to {total:.6g}")
+        raise ValueError(f"frame: weights must sum to 1 over all measures; they sum to {total:.6g}")
     if "objective" not in m.columns:
         m["objective"] = m["measure"]
     if "unit" not in m.columns:

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -62,6 +63,13 @@ def validate(items, max_year: int = 50) -> pd.DataFrame:
     ValueError: items.year must be whole numbers from 1 to 50; got 0 in row 0
     """
     _checks.columns("items", items, ["component", "year", "amount"])
+    max_year = _checks.whole("max_year", max_year, low=1, high=_checks.MAX_HORIZON)
+    # text, True/False or missing years and amounts are refused here, before the range checks below
+    _checks.numeric_column("items", items, "year", missing=True, name="items.year")
+    _checks.numeric_column("items", items, "amount", missing=True, name="items.amount")
+    if items["component"].isna().any():
+        row = items.index[items["component"].isna().to_numpy()][0]
+        raise _checks.fail("items.component", "a component in every row", items.loc[row, "component"], row=row)
     component = items["component"].astype(str)
     unknown = sorted(set(component.unique()) - set(COMPONENTS))
     if unknown:
@@ -92,10 +100,12 @@ def total(items, rate=None) -> float:
     200.0
     """
     clean = validate(items)
-    if rate is None:
-        return float(clean["amount"].sum())
-    r = _checks.rate("rate", rate)
-    return float((clean["amount"] / (1 + r) ** clean["year"]).sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        if rate is None:
+            return _checks.finite_result("total", float(clean["amount"].sum()), "items.amount")
+        r = _checks.rate("rate", rate)
+        return _checks.finite_result("total", float((clean["amount"] / (1 + r) ** clean["year"]).sum()),
+                                     "items.amount", "rate")
 
 
 def by_year(items) -> pd.DataFrame:
@@ -111,18 +121,25 @@ def by_year(items) -> pd.DataFrame:
     return _by_year(validate(items))
 
 
+def _nonempty(clean: pd.DataFrame) -> pd.DataFrame:
+    if clean.empty:
+        raise ValueError("items must hold at least one line item (component, year, amount); got an empty table")
+    return clean
+
+
 def _by_year(clean: pd.DataFrame) -> pd.DataFrame:
     # bincount on (year, component) codes: the planner redraws on every slider move,
     # and this is ten times faster than a pivot table.
-    n_years = int(clean["year"].max())
+    n_years = int(_nonempty(clean)["year"].max())
     codes = pd.Categorical(clean["component"], categories=COMPONENTS).codes.astype(np.int64)
     cells = (clean["year"].to_numpy(dtype=np.int64) - 1) * len(COMPONENTS) + codes
     sums = np.bincount(cells, weights=clean["amount"].to_numpy(dtype=float), minlength=n_years * len(COMPONENTS))
     sums = sums.reshape(n_years, len(COMPONENTS))
     table = pd.DataFrame(sums, index=pd.RangeIndex(1, n_years + 1, name="year"),
                          columns=pd.Index(list(COMPONENTS), name="component"))
-    table["total"] = sums.sum(axis=1)
-    return table
+    with np.errstate(over="ignore", invalid="ignore"):
+        table["total"] = sums.sum(axis=1)
+    return _checks.finite_result("the yearly costs", table, "items.amount")
 
 
 def by_component(items) -> pd.Series:
@@ -134,7 +151,7 @@ def by_component(items) -> pd.Series:
     """
     clean = validate(items)
     sums = clean.groupby("component")["amount"].sum().reindex(list(COMPONENTS), fill_value=0.0)
-    return sums.rename("amount")
+    return _checks.finite_result("the component totals", sums.rename("amount"), "items.amount")
 
 
 def _share(part: float, whole: float) -> float:
@@ -192,8 +209,8 @@ def audit(items) -> pd.DataFrame:
     >>> round(float(row["value"]), 4), row["expected"], bool(row["ok"])
     (0.0601, '10%–15%', False)
     """
-    clean = validate(items)
-    grand = clean["amount"].sum()
+    clean = _nonempty(validate(items))
+    grand = _checks.finite_result("total", clean["amount"].sum(), "items.amount")
     rows = []
 
     def add(rule, value, note="", ok=None, judged="the value"):
@@ -371,6 +388,7 @@ def simulate(items, n: int = 10_000, seed: int = 0, low: float = -0.1, mode: flo
     table = by_year(items).drop(columns="total")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a whole number of scenarios >= 1; got {n!r}")
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_SCENARIOS, what="scenarios")  # before allocating
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0; got {seed!r}")
     lo, mo, hi = (_checks.number(k, v, low=-1, low_open=True)
@@ -381,13 +399,19 @@ def simulate(items, n: int = 10_000, seed: int = 0, low: float = -0.1, mode: flo
     base = table.to_numpy().ravel()
     base = base[base > 0]  # a zero cost stays zero whatever its overrun: skip its draws
     planned = float(base.sum())
+    if rho < 1 and n * base.size > 50 * _checks.MAX_SCENARIOS:
+        raise ValueError(f"n × cost lines must be at most {50 * _checks.MAX_SCENARIOS:,} draws; got n = {n:,} "
+                         f"scenarios × {base.size} lines: lower n")
     rng = np.random.default_rng(seed)
     shared = rng.triangular(lo, mo, hi, size=int(n))
     overrun = rho * shared * planned
     if rho < 1 and base.size:
         own = rng.triangular(lo, mo, hi, size=(int(n), base.size))
         overrun = overrun + (1 - rho) * (own @ base)
-    return Simulation(planned, planned + overrun, int(seed), lo, mo, hi, rho)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = _checks.finite_result("the simulated totals", planned + overrun, "items.amount", "low", "mode",
+                                       "high")
+    return Simulation(planned, totals, int(seed), lo, mo, hi, rho)
 
 
 def short_view_gap(items, years: int = 2) -> pd.DataFrame:
@@ -450,6 +474,7 @@ def with_contingency(items, share: float = 0.125) -> pd.DataFrame:
         line["purpose"] = "contingency"
     if "phase" in clean:
         line["phase"] = "initial"
+    _checks.finite_result("the contingency line", [base, line["amount"]], "items.amount", "share")
     return pd.concat([clean, pd.DataFrame([line])], ignore_index=True).astype({"year": "int64", "amount": "float64"})
 
 
@@ -464,7 +489,7 @@ def cost_per_user(items, users, rate=None) -> float:
     6000.0
     """
     u = _checks.number("users", users, low=0, low_open=True)
-    return total(items, rate=rate) / u
+    return _checks.finite_result("cost_per_user", total(items, rate=rate) / u, "items.amount", "users")
 
 
 def _cny(value: float) -> str:
@@ -476,6 +501,13 @@ def _cny(value: float) -> str:
 _EXACT = "amount (exact)"
 
 
+def _path(path) -> Path:
+    if not isinstance(path, (str, Path)) or not str(path):
+        raise _checks.fail("path", "a file name or pathlib.Path ending in .csv or .xlsx", path
+                           if isinstance(path, (int, float, type(None), list)) else type(path).__name__, TypeError)
+    return Path(path)
+
+
 def read_items(path) -> pd.DataFrame:
     """Read line items from a CSV or an Excel workbook (sheet "line_items", or the first sheet).
 
@@ -483,7 +515,7 @@ def read_items(path) -> pd.DataFrame:
     written by :func:`write_items` gives back exactly the amounts written, unless
     an amount was edited in Excel, in which case the edited value is used.
     """
-    path = Path(path)
+    path = _path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl", dtype={_EXACT: str})
         frame = sheets.get("line_items", next(iter(sheets.values())))
@@ -519,7 +551,7 @@ def write_items(items, path) -> Path:
     >>> back["amount"].tolist() == plan["amount"].tolist()
     True
     """
-    path = Path(path)
+    path = _path(path)
     clean = validate(items)
     if path.suffix.lower() == ".xlsx":
         sheet = clean
@@ -622,7 +654,7 @@ class TCOPlan(ResultMixin):
 
     @property
     def roi(self) -> float:
-        """(total benefit − TCO) / TCO over the plan's years, undiscounted."""
+        """(total benefit − TCO) / TCO over the plan's years, undiscounted; NaN when the plan costs nothing."""
         cost = self.total
         return float((self.benefits.sum() - cost) / cost) if cost > 0 else float("nan")
 
@@ -653,9 +685,26 @@ class TCOPlan(ResultMixin):
 
 def _whole(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)) \
-            or not np.isfinite(value) or float(value) != int(value) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}")
+            or not low <= value <= high or not math.isfinite(value) or float(value) != int(value):
+        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {_checks._show(value)}")
     return int(value)
+
+
+#: The assumptions each line of :func:`plan_tco` is computed from (named when a line overflows).
+_INPUTS = {
+    "CRM named-user licences": "users, licence_price",
+    "Third-party licences (database, middleware)": "users, licence_price, third_party_rate",
+    "Servers and devices": "users, hardware_per_user",
+    "Data lines and telephony": "users, telecom_per_user",
+    "System integration and data migration": "users, licence_price, integration_rate",
+    "Vendor consulting and initial training": "users, licence_price, vendor_rate",
+    "Internal project team": "internal_staff, staff_cost",
+    "Software maintenance": "users, licence_price, third_party_rate, maintenance_rate",
+    "Upgrades and new functions": "users, licence_price, upgrade_rate",
+    "Refresher training": "users, licence_price, training_rate",
+    "Internal support team": "internal_staff, staff_cost",
+    "Hardware refresh": "users, hardware_per_user, refresh_rate",
+}
 
 
 def plan_tco(users=800, licence_price=6_000.0, maintenance_rate=0.18, internal_staff=6, years=5,
@@ -769,6 +818,11 @@ def plan_tco(users=800, licence_price=6_000.0, maintenance_rate=0.18, internal_s
             rows.append(("Hardware refresh", "hardware", year, "ongoing", "operations",
                          hardware * shares["refresh_rate"]))
     items = pd.DataFrame(rows, columns=["item", "component", "year", "phase", "purpose", "amount"])
+    overflow = ~np.isfinite(items["amount"].to_numpy(dtype=float))
+    if overflow.any():  # name the assumptions behind the line, not items.amount, which the user never typed
+        item = items["item"].to_numpy()[overflow][0]
+        raise ValueError(f"the plan's line {item!r} is not a finite number: {_INPUTS[item]} are too large to "
+                         "compute with; use smaller units (thousands, millions)")
     items = items[items["amount"] > 0]
     items = with_contingency(items, share=reserve) if reserve > 0 else items.reset_index(drop=True)
     benefits = pd.Series([benefit if y >= start else 0.0 for y in range(1, horizon + 1)],

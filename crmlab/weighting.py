@@ -95,9 +95,12 @@ def _judgment(value, where: str) -> float:
         if den == 0:
             raise fail(where, "a fraction with a non-zero denominator", value)
         return num / den
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise fail(where, "a positive number", value, TypeError)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise fail(where, "a positive finite number", value) from None
 
 
 def _cell(labels: list, i: int, j: int) -> str:
@@ -143,8 +146,10 @@ def _comparison_matrix(matrix, labels) -> tuple[np.ndarray, list]:
                          "(Saaty's random index table ends there, and people cannot judge more pairs "
                          "consistently): group the items into a hierarchy")
     try:
+        if any(isinstance(v, (bool, np.bool_)) for r in rows for v in r):
+            raise TypeError  # True is not a judgment: read cell by cell to name it
         a = np.array(rows, dtype=float)
-    except (TypeError, ValueError):  # fractions written as text, or junk: read cell by cell
+    except (TypeError, ValueError, OverflowError):  # fractions written as text, or junk: read cell by cell
         a = np.array([[_judgment(rows[i][j], _cell(labels, i, j)) for j in range(n)] for i in range(n)])
     bad = ~(np.isfinite(a) & (a > 0))
     if bad.any():
@@ -415,6 +420,8 @@ def pairwise_matrix(judgments: Mapping, labels: Sequence | None = None) -> pd.Da
     if labels is None:
         labels = seen
     else:
+        if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)):
+            raise fail("labels", "a sequence of item names", labels, TypeError)
         labels = list(labels)
         unknown = [x for x in seen if x not in labels]
         if unknown:
@@ -454,6 +461,13 @@ def _rank_table(rankings, name: str = "rankings", min_experts: int = 2) -> pd.Da
             raise fail(name, "two-dimensional (rows = experts, columns = items)", f"an array of shape {arr.shape}")
         frame = pd.DataFrame(arr)
     m, n = frame.shape
+    if not frame.columns.is_unique:
+        raise fail(name, "one column per item (unique item labels)",
+                   f"duplicate item {frame.columns[frame.columns.duplicated()][0]!r}")
+    cells = frame.to_numpy(dtype=object).ravel()
+    odd = [v for v in cells if isinstance(v, (bool, np.bool_, str))]
+    if odd:  # True is not a rank, and "2" is text: the input policy reads neither as a number
+        raise fail(name, "numeric ranks (not text or True/False)", odd[0], TypeError)
     if m < min_experts:
         raise fail(name, f"rankings by at least {min_experts} expert(s) (one row each)", f"{m} row(s)")
     if n < 2:
@@ -643,7 +657,17 @@ def wide_rankings(long: pd.DataFrame, item: str = "indicator", expert: str = "ex
     """
     from crmlab._checks import columns as need
 
-    need("long", long, [expert, item, rank])
+    need("long", long, {"expert": expert, "item": item, "rank": rank})
+    if len(long) == 0:
+        raise fail("long", "at least one ranking (row)", "an empty table")
+    for param, column in (("expert", expert), ("item", item)):
+        if long[column].isna().any():
+            row = long.index[long[column].isna().to_numpy()][0]
+            raise fail(f"long[{column!r}]", f"a label in every row (the {param} column)", long.loc[row, column],
+                       row=row)
+    from crmlab._checks import numeric_column
+
+    numeric_column("long", long, rank)
     dup = long.duplicated([expert, item])
     if dup.any():
         row = long.loc[dup].iloc[0]
@@ -651,6 +675,10 @@ def wide_rankings(long: pd.DataFrame, item: str = "indicator", expert: str = "ex
                          "give one rank per expert and item (for several rounds, select one round first)")
     order = list(pd.unique(long[item]))
     table = long.pivot(index=expert, columns=item, values=rank)
+    if table.isna().to_numpy().any():
+        r, c = (int(x[0]) for x in np.nonzero(table.isna().to_numpy()))
+        raise ValueError(f"long must give every expert a rank for every {item}; expert {table.index[r]!r} has "
+                         f"no rank for {table.columns[c]!r}")
     return table[order]
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
+from crmlab import _checks
 from crmlab._checks import fail
 
 __all__ = [
@@ -113,6 +114,7 @@ def repel_labels(ax, x, y, labels, *, fontsize=9, pad=2.0, obstacles=(), lines=(
     -------
     list of matplotlib.text.Text
     """
+    _checks.plot_args(locals(), ax=('Axes',))  # the input policy, by parameter name
     renderer = ax.figure.canvas.get_renderer()
     pts = ax.transData.transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
     families = _families()
@@ -265,6 +267,7 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
         Point labels: default the ``name`` column if present, else the index (or, for a
         plain 0, 1, 2 … index, the first text column, such as an attribute column read from a CSV).
     """
+    _checks.plot_args(locals())  # the input policy, by parameter name
     info = frame.attrs.get("crmlab_matrix") if isinstance(frame, pd.DataFrame) else None
     if not info:
         raise fail("frame", "a DataFrame returned by crmlab.matrices.pem() or rpm()", type(frame).__name__, TypeError)
@@ -352,6 +355,7 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
 
 def action_plot(actions: pd.DataFrame, ax=None, labels=None, top: int | None = None):
     """Horizontal bars of the priority score of :func:`crmlab.matrices.action_list`, coloured by action."""
+    _checks.plot_args(locals())  # the input policy, by parameter name
     need = {"action", "score", "rank"}
     if not isinstance(actions, pd.DataFrame) or not need <= set(actions.columns):
         raise fail("actions", "a DataFrame returned by crmlab.matrices.action_list()", type(actions).__name__,
@@ -381,6 +385,7 @@ def derived_importance_plot(result, ax=None, stated: pd.Series | None = None, la
     ``stated`` (Series by attribute) adds the stated importance to each label;
     ``labels`` (mapping) renames the attributes.
     """
+    _checks.plot_args(locals(), result=('DerivedImportance', 'Series'), stated=('Series', 'Mapping', 'NoneType'))  # the input policy, by parameter name
     frame = result.to_frame().sort_values("estimate")
     ax = _axes(ax, (8, max(3.0, 0.42 * len(frame) + 1.2)))
     ypos = np.arange(len(frame))
@@ -402,6 +407,7 @@ def derived_importance_plot(result, ax=None, stated: pd.Series | None = None, la
 
 def importance_comparison_plot(stated: pd.Series, derived: pd.Series, ax=None, labels=None, fontsize: int = 9):
     """Stated importance (across) against derived importance (up), crosshair at the means, labelled."""
+    _checks.plot_args(locals(), stated=('Series', 'Mapping'), derived=('Series', 'Mapping'))  # the input policy, by parameter name
     both = pd.DataFrame({"stated": pd.Series(stated, dtype=float), "derived": pd.Series(derived, dtype=float)})
     if both.isna().any().any():
         missing = both.index[both.isna().any(axis=1)].tolist()
@@ -444,6 +450,7 @@ def nps_plot(result, ax=None):
     ``result`` is an :class:`~crmlab.customers.NPSResult` or a mapping
     ``{group name: NPSResult}`` to compare groups (one bar each).
     """
+    _checks.plot_args(locals(), result=('NPSResult', 'Mapping'))  # the input policy, by parameter name
     groups = dict(result) if isinstance(result, Mapping) else {"": result}
     ax = _axes(ax, (8, 1.2 + 0.8 * len(groups)))
     parts = [("detractors", "detractors", "#D55E00", "white"), ("passives", "passives", "#bdbdbd", "black"),
@@ -475,6 +482,7 @@ def nps_plot(result, ax=None):
 
 def tiers_plot(result, ax=None):
     """Share of customers against share of value for each tier (the customer pyramid in numbers)."""
+    _checks.plot_args(locals(), result=('CustomerTiers',))  # the input policy, by parameter name
     ax = _axes(ax)
     summary = result.summary
     xpos = np.arange(len(summary))
@@ -498,6 +506,7 @@ def tiers_plot(result, ax=None):
 
 def concentration_plot(result, ax=None):
     """Concentration (Pareto) curve: cumulative share of value against cumulative share of customers."""
+    _checks.plot_args(locals(), result=('CustomerTiers',))  # the input policy, by parameter name
     ax = _axes(ax)
     values = result.values.to_numpy()
     order = np.sort(values)[::-1]
@@ -528,6 +537,7 @@ def concentration_plot(result, ax=None):
 
 def cohort_plot(result, ax=None):
     """Per customer: present value of each period's margin (bars) and cumulative CLV (line)."""
+    _checks.plot_args(locals(), result=('CohortCLV',))  # the input policy, by parameter name
     ax = _axes(ax)
     table = result.table
     periods = table.index.to_numpy()
@@ -575,12 +585,19 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
         Column to aggregate in each cell; default counts customers.
     agg : {"mean", "sum", "median"}
     """
+    _checks.plot_args(locals())  # the input policy, by parameter name
     import seaborn as sns
 
     from crmlab._checks import choice, columns
 
-    columns("frame", frame, [rows, cols] + ([values] if values else []))
+    columns("frame", frame, {"rows": rows, "cols": cols, **({"values": values} if values is not None else {})})
     choice("agg", agg, ("mean", "sum", "median"))
+    if cmap not in plt.colormaps():
+        raise fail("cmap", "a matplotlib colour map name such as 'Blues'", cmap)
+    try:
+        format(1, fmt or "d") if values is None else format(1.5, fmt or ".2f")
+    except ValueError:
+        raise fail("fmt", "a format for the cell values such as '.2f' (or 'd' for counts)", fmt) from None
     counts = pd.crosstab(frame[rows], frame[cols]).sort_index(ascending=False)
     if values is None:
         table = counts
@@ -613,6 +630,7 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
 
 def bgnbd_plot(result, ax=None, max_frequency: int = 7):
     """Actual and expected numbers of customers by repeat purchases in the calibration period."""
+    _checks.plot_args(locals(), result=('BetaGeoResult',))  # the input policy, by parameter name
     table = result.frequency_table(max_frequency)
     ax = _axes(ax)
     xpos = np.arange(len(table))
@@ -630,6 +648,7 @@ def bgnbd_plot(result, ax=None, max_frequency: int = 7):
 
 def holdout_plot(frequency, actual, predicted, ax=None, max_frequency: int = 7):
     """Mean actual and predicted purchases in a holdout period, by calibration-period repeat purchases."""
+    _checks.plot_args(locals())  # the input policy, by parameter name
     frame = pd.DataFrame({"x": np.minimum(np.asarray(frequency, dtype=float), max_frequency),
                           "actual": np.asarray(actual, dtype=float), "predicted": np.asarray(predicted, dtype=float)})
     table = frame.groupby("x")[["actual", "predicted"]].mean()

@@ -14,6 +14,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch, Polygon
 
+from crmlab import _checks
 from crmlab.scorecard import percent_label
 
 __all__ = [
@@ -86,6 +87,7 @@ def spread_labels(y, gap: float, low: float | None = None, high: float | None = 
     >>> spread_labels([0.0, 0.01, 0.02, 0.5], gap=0.05).round(3).tolist()
     [-0.04, 0.01, 0.06, 0.5]
     """
+    _checks.plot_args(locals())  # the input policy, by parameter name
     y = np.asarray(y, dtype=float)
     order = np.argsort(y, kind="stable")
     pos = y[order].copy()
@@ -107,7 +109,7 @@ def spread_labels(y, gap: float, low: float | None = None, high: float | None = 
             break
     out = np.empty_like(pos)
     out[order] = pos
-    return out
+    return _checks.finite_result("spread_labels", out, "y", "gap", "low", "high")
 
 
 # ---------------------------------------------------------------------------
@@ -117,6 +119,7 @@ def spread_labels(y, gap: float, low: float | None = None, high: float | None = 
 
 def ahp_plot(result, ax=None):
     """Horizontal bars of AHP weights, largest on top, with the consistency ratio in the title."""
+    _checks.plot_args(locals(), result=('AHPResult',))  # the input policy, by parameter name
     ax = _axes(ax)
     raw = result.weights
     # Largest on top; weights equal to 1e-9 (the same judgments) keep their input order instead of float noise's.
@@ -151,6 +154,7 @@ def _line_styles(n: int) -> list[tuple]:
 
 def delphi_plot(result, ax=None):
     """Each item's rank-sum weight across Delphi rounds; Kendall's W of each round under the axis."""
+    _checks.plot_args(locals(), result=('DelphiResult',))  # the input policy, by parameter name
     ax = _axes(ax, figsize=(8.5, 6))
     weights = result.weights
     rounds = np.arange(len(weights))
@@ -202,6 +206,7 @@ def _grade_colours(n: int) -> list:
 
 def fuzzy_plot(result, ax=None):
     """Bars of the normalised evaluation vector; the grade chosen by maximum membership is highlighted."""
+    _checks.plot_args(locals(), result=('FuzzyResult',))  # the input policy, by parameter name
     from crmlab.fuzzy import OPERATORS
 
     ax = _axes(ax)
@@ -227,6 +232,7 @@ def fuzzy_plot(result, ax=None):
 
 def levels_plot(result, ax=None):
     """Stacked bars: each group's membership in each grade, and the whole system's at the bottom."""
+    _checks.plot_args(locals(), result=('LevelsResult',))  # the input policy, by parameter name
     ax = _axes(ax, figsize=(8.5, 0.6 * (len(result.groups) + 1) + 2.2))
     frame = result.groups.copy()
     frame.loc["overall"] = result.overall.normalized
@@ -289,6 +295,7 @@ def pyramid_plot(pyr, ax=None):
     score as a percentage of target; lines link each node to the nodes it
     serves. Arrows on the sides recall that objectives flow down and measures roll up.
     """
+    _checks.plot_args(locals(), pyr=('Pyramid',))  # the input policy, by parameter name
     from crmlab.pyramid import LEVEL_NAMES, NODE_NAMES
 
     ax = _axes(ax, figsize=(11, 7))
@@ -362,6 +369,7 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
     perspective with its weight. ``by="contribution"``: each perspective's weight
     (outline) and weighted contribution (filled); their sum is the total score.
     """
+    _checks.plot_args(locals(), card=('Scorecard',))  # the input policy, by parameter name
     from crmlab._checks import choice
 
     choice("by", by, ("measure", "perspective", "contribution"))

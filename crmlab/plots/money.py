@@ -16,6 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from crmlab import _checks
 from crmlab.tco import COMPONENTS
 
 __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_plan", "plot_simulation",
@@ -75,6 +76,7 @@ def plot_eva(statement, ax=None, currency: str = ""):
 
     ``currency`` names the unit of the statement's amounts for the y-axis, e.g. "CNY million".
     """
+    _checks.plot_args(locals(), statement=('EVAStatement',))  # the input policy, by parameter name
     ax = _axes(ax, (7.0, 4.8))
     steps = [("NOPAT", statement.nopat, 0.0), ("− capital charge", -statement.capital_charge, statement.nopat),
              ("= EVA", statement.eva, 0.0)]
@@ -104,6 +106,7 @@ def plot_tornado(result, ax=None, currency: str = "", labels=None):
     ``currency`` names the output's unit (e.g. "CNY"); ``labels`` maps an input to the words shown for it,
     e.g. ``{"churn_cut": "churn cut (points of customers kept)"}``. Each input shows "low → high".
     """
+    _checks.plot_args(locals(), result=('TornadoResult',))  # the input policy, by parameter name
     table = result.to_frame().iloc[::-1]
     ax = _axes(ax, (8.0, 1.6 + 0.55 * len(table)))
     low, high = table.columns[2], table.columns[3]
@@ -182,6 +185,7 @@ def _stacked_years(ax, table, currency: str, line=None):
 
 def plot_by_year(items, ax=None, currency: str = "CNY"):
     """Stacked bars of each year's cost by TCO component (line items or a :func:`crmlab.tco.by_year` table)."""
+    _checks.plot_args(locals())  # the input policy, by parameter name
     from crmlab import tco
 
     table = items if "total" in getattr(items, "columns", []) else tco.by_year(items)
@@ -194,6 +198,7 @@ def plot_by_year(items, ax=None, currency: str = "CNY"):
 
 def plot_components(items, ax=None, currency: str = "CNY"):
     """Horizontal bars of each component's total over all years, labelled with its share of the TCO."""
+    _checks.plot_args(locals())  # the input policy, by parameter name
     from crmlab import tco
 
     sums = tco.by_component(items)
@@ -215,6 +220,7 @@ def plot_components(items, ax=None, currency: str = "CNY"):
 
 def plot_plan(plan, ax=None, currency: str = "CNY"):
     """A :class:`crmlab.tco.TCOPlan`: stacked yearly costs by component, the yearly benefit as a line."""
+    _checks.plot_args(locals(), plan=('TCOPlan',))  # the input policy, by parameter name
     ax = _axes(ax)
     table = plan.by_year
     benefits = plan.benefits.reindex(table.index, fill_value=0.0)
@@ -233,6 +239,7 @@ def plot_plan(plan, ax=None, currency: str = "CNY"):
 
 def plot_simulation(sim, ax=None, currency: str = "CNY"):
     """Histogram of simulated totals: the plan and the P50/P80/P95 budgets, with the model's assumptions."""
+    _checks.plot_args(locals(), sim=('Simulation',))  # the input policy, by parameter name
     ax = _axes(ax)
     divisor, word = _money_scale(sim.planned)
     totals = sim.totals / divisor
@@ -256,6 +263,7 @@ def plot_simulation(sim, ax=None, currency: str = "CNY"):
 
 def plot_cashflows(appraisal, ax=None, currency: str = ""):
     """Bars of each period's cash flow with the cumulative and cumulative discounted cash as lines."""
+    _checks.plot_args(locals(), appraisal=('Appraisal',))  # the input policy, by parameter name
     frame = appraisal.to_frame()
     divisor, word = _money_scale(frame[["cash flow", "cumulative"]].abs().max().max())
     ax = _axes(ax)
@@ -284,6 +292,7 @@ def plot_cashflows(appraisal, ax=None, currency: str = ""):
 
 def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
     """NPV against the discount rate; the IRRs are where the curve crosses zero."""
+    _checks.plot_args(locals(), appraisal=('Appraisal',))  # the input policy, by parameter name
     from crmlab.finance import npv_profile
 
     profile = appraisal.profile(rates)
@@ -314,6 +323,7 @@ def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
 
 def plot_investment_eva(result, ax=None, currency: str = ""):
     """Bars of an investment's EVA each year, with NOPAT and the capital charge as lines."""
+    _checks.plot_args(locals(), result=('InvestmentEVA',))  # the input policy, by parameter name
     frame = result.to_frame()
     divisor, word = _money_scale(frame[["NOPAT", "capital charge", "EVA"]].abs().max().max())
     ax = _axes(ax, (8.0, 5.0))
@@ -336,6 +346,7 @@ def plot_eva_trend(table, ax=None, currency: str = "CNY million"):
 
     ``table`` is :func:`crmlab.finance.eva_frame` output with firm and year columns.
     """
+    _checks.plot_args(locals())  # the input policy, by parameter name
     ax = _axes(ax)
     colours = dict(zip(sorted(table["firm"].unique()), sns.color_palette("colorblind")))
     for firm, rows in table.groupby("firm", sort=True):

@@ -82,9 +82,15 @@ def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention
     try:
         if table is None:
             table = _default_table()
-        if kind not in _KINDS:
+        if not isinstance(table, pd.DataFrame):
+            return MatrixView(False, "table must be a pandas DataFrame (an attribute table, e.g. from "
+                                     f"crmlab.matrices.attribute_table); got {type(table).__name__}")
+        if not table.index.is_unique:
+            return MatrixView(False, "table must have one row per attribute (a unique index); "
+                                     f"{table.index[table.index.duplicated()][0]!r} appears twice")
+        if not isinstance(kind, str) or kind not in _KINDS:
             return MatrixView(False, f"kind must be one of {', '.join(map(repr, _KINDS))}; got {kind!r}")
-        if convention not in _CONVENTIONS:
+        if not isinstance(convention, str) or convention not in _CONVENTIONS:
             return MatrixView(False, f"convention must be one of {', '.join(map(repr, _CONVENTIONS))}; "
                                      f"got {convention!r}")
         low, high = scale
@@ -158,7 +164,7 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem", *, sca
     data = table
     kind_box = w.ToggleButtons(options=[("PEM: importance × performance", "pem"),
                                         ("RPM: importance × gap to competitor", "rpm")],
-                               value=kind if kind in _KINDS else "pem", description="Matrix",
+                               value=kind if isinstance(kind, str) and kind in _KINDS else "pem", description="Matrix",
                                style={"button_width": "auto"})
     convention = w.Dropdown(options=[("mean", "mean"), ("median", "median"), ("fixed point", "point")],
                             value="mean", description="Crosshair")

@@ -159,7 +159,7 @@ def tco_planner(users=800, licence_price=6_000.0, maintenance_rate=0.18, interna
         value = start[name]
         try:
             value = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             value = default
         # A start value outside the slider is clamped; one that is not a number falls back to the default.
         value = min(max(value, low), high) if math.isfinite(value) else default
