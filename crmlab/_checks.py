@@ -433,8 +433,8 @@ def plot_args(args: Mapping, **expected) -> None:
                 raise fail(name, "text (a string)" + (" or None" if name in _OPTIONAL_TEXT else ""), value, TypeError)
         elif name in ("rows", "cols") or (name == "values" and value is not None and "values" not in expected):
             label(name, value)
-        elif name == "labels" and value is not None:
-            if isinstance(value, (str, bytes)) or not isinstance(value, (Mapping, pd.Series, pd.Index, list, tuple,
+        elif name == "labels" and value is not None and not isinstance(value, str):  # a str names a column
+            if isinstance(value, bytes) or not isinstance(value, (Mapping, pd.Series, pd.Index, list, tuple,
                                                                           np.ndarray)):
                 raise fail(name, "None, a mapping {key: label} or a list of labels", value, TypeError)
         elif name in _SEQUENCES or (name == "rates" and value is not None):

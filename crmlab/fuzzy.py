@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crmlab._checks import choice, fail, vector
+from crmlab._checks import _to_float, choice, fail, vector
 from crmlab._checks import weights as check_weights
 from crmlab._results import ResultMixin, table_repr
 
@@ -302,8 +302,11 @@ def validity_level(alpha: float) -> str:
     >>> validity_level(0.377), validity_level(1.2), validity_level(0.0)
     ('low effectiveness', 'very effective', 'invalid')
     """
-    alpha = float(alpha)
-    if not alpha > 0:
+    # α may be +inf (only one grade has membership), so the finite-number check does not apply.
+    alpha = _to_float("alpha", alpha)
+    if np.isnan(alpha) or alpha < 0:
+        raise fail("alpha", "a validity index >= 0 (from max_membership_validity)", alpha)
+    if alpha == 0:
         return "invalid"
     return next(level for level, low in VALIDITY_LEVELS.items() if alpha >= low)
 

@@ -233,10 +233,13 @@ def percent_label(score, decimals: int = 1, thresholds: Mapping | None = None) -
     >>> percent_label(0.85), percent_label(0.94999), percent_label(float("nan"))
     ('85.0%', '94.9%', 'no data')
     """
-    value = float(score)
+    value = _checks._to_float("score", score)  # NaN is documented as "no data"; text, bools, None are not
     if np.isnan(value):
         return "no data"
-    step = 10 ** (int(decimals) + 2)
+    if not abs(value) <= 1e6:  # beyond that a "percent of target" is no longer a display figure
+        raise _checks.fail("score", "a finite score (achievement as a decimal, 0.85 = 85 %) within ±1e6", value)
+    decimals = _checks.whole("decimals", decimals, low=0, high=6)
+    step = 10 ** (decimals + 2)
     shown = round(value * step) / step
     if status(shown, thresholds) != status(value, thresholds):
         shown = np.floor(value * step) / step

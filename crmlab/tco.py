@@ -437,6 +437,9 @@ def short_view_gap(items, years: int = 2) -> pd.DataFrame:
     [0.439, 0.3344]
     """
     clean = validate(items)
+    if clean.empty:
+        raise ValueError("items must hold at least one line item to compare a short view with the full TCO; "
+                         "got an empty table")
     horizon = int(clean["year"].max())
     k = years
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < horizon:

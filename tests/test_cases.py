@@ -191,6 +191,10 @@ def test_student_version_and_grading(case, tmp_path, monkeypatch):
         assert pd.isna(solved_row[q])  # hand-graded questions are columns to fill in
     # the blank hand-out runs top to bottom: no cell raised, nothing was stopped or skipped
     assert "raised" not in blank_row["notes"] and "skipped" not in blank_row["notes"], blank_row["notes"]
+    # the grade book's question table declares the questions variants do not protect
+    declared = pd.read_csv(folder / "grades_questions.csv", index_col=0)["variants"]
+    for q, share in json.loads((ROOT / "cases" / "variant_protection.json").read_text())[path.stem].items():
+        assert declared[q] == ("not protected by variants" if share >= 0.05 else "protected by variants"), q
 
 
 # --------------------------------------------------------------------------- variants protect the questions?

@@ -269,6 +269,14 @@ def _costs() -> pd.DataFrame:
     return datasets.load("crm_costs").head(6)
 
 
+def _ci_responses() -> pd.DataFrame:
+    """A small slice of the shipped survey (each firm's first 30 respondents) for the bootstrap matrices."""
+    from crmlab import datasets
+
+    survey = cached("service_survey", lambda: datasets.load("service_survey"))
+    return survey.groupby("firm", group_keys=False).head(30).reset_index(drop=True)
+
+
 def E(name):
     return lambda: _result(name)
 
@@ -389,6 +397,9 @@ OVERRIDES = {
     "crmlab.plots.money.plot_npv_profile": {"appraisal": E("appraisal")},
     "crmlab.plots.money.plot_investment_eva": {"result": E("investment_eva")},
     "crmlab.plots.money.plot_eva_trend": {"table": E("eva_table")},
+    "crmlab.tco.short_view_gap": {"years": 2},
+    "crmlab.matrices.pem_ci": lambda: {"responses": _ci_responses(), "attributes": None, "n_boot": 100},
+    "crmlab.matrices.rpm_ci": lambda: {"responses": _ci_responses(), "attributes": None, "n_boot": 100},
 }
 
 _MISSING = object()
@@ -625,7 +636,7 @@ def wrong_type(func, result) -> str | None:
         origin = typing.get_origin(option) or option
         if origin is float:
             classes += [float, int, np.floating, np.integer]
-        elif isinstance(origin, type):
+        elif isinstance(origin, type) and origin is not typing.Any:  # Any is a class from Python 3.11 on
             classes.append(origin)
     if not classes:
         return None
@@ -877,6 +888,9 @@ def _method_targets():
     for cls, (qual, obj) in sorted(RESULTS.items(), key=lambda kv: kv[0].__qualname__):
         for name, attr in inspect.getmembers(cls):
             if name.startswith("_") and name not in ("_repr_html_",):
+                continue
+            defined_in = getattr(attr.fget if isinstance(attr, property) else attr, "__module__", "") or ""
+            if not defined_in.startswith("crmlab"):  # what a widget inherits from ipywidgets/traitlets is theirs
                 continue
             if isinstance(attr, property):
                 yield f"{cls.__module__}.{cls.__qualname__}.{name}", obj, name, None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+from collections.abc import Mapping
+
 import numpy as np
 import seaborn as sns
 from matplotlib.collections import PolyCollection
@@ -107,6 +109,8 @@ def plot_tornado(result, ax=None, currency: str = "", labels=None):
     e.g. ``{"churn_cut": "churn cut (points of customers kept)"}``. Each input shows "low → high".
     """
     _checks.plot_args(locals(), result=('TornadoResult',))  # the input policy, by parameter name
+    if labels is not None and not isinstance(labels, Mapping):
+        raise TypeError(f"labels must be None or a mapping {{input: words shown}}; got {type(labels).__name__}")
     table = result.to_frame().iloc[::-1]
     ax = _axes(ax, (8.0, 1.6 + 0.55 * len(table)))
     low, high = table.columns[2], table.columns[3]

@@ -36,6 +36,11 @@ def _feedback_html(fb: _exercises.Feedback, show_hint: bool = False) -> str:
 SOLUTION_AFTER = 2
 
 
+def _require_exercise(ex) -> None:
+    if not isinstance(ex, _exercises.Exercise):
+        raise TypeError(f"ex must be an Exercise (from crmlab.exercises.get(id)); got {type(ex).__name__}")
+
+
 def static_html(ex: _exercises.Exercise) -> str:
     """The exercise as static HTML (prompt and options), for a notebook read without a kernel.
 
@@ -46,6 +51,7 @@ def static_html(ex: _exercises.Exercise) -> str:
     >>> "Which of these" in static_html(exercises.get("ch00.choose_kpi"))
     True
     """
+    _require_exercise(ex)
     parts = [f"<p><b>Exercise {html.escape(ex.id)}.</b> {html.escape(ex.prompt)}</p>"]
     if ex.choices:
         options = "".join(f"<li><b>{html.escape(k)}.</b> {html.escape(v)}</li>" for k, v in ex.choices.items())
@@ -60,6 +66,7 @@ def static_html(ex: _exercises.Exercise) -> str:
 
 def static_text(ex: _exercises.Exercise) -> str:
     """The exercise as plain text (prompt and options)."""
+    _require_exercise(ex)
     lines = [f"Exercise {ex.id}. {ex.prompt}"]
     lines += [f"  {k}. {v}" for k, v in ex.choices.items()]
     if ex.kind == "labels":
