@@ -448,3 +448,20 @@ def test_static_html_of_a_chapter_shows_every_exercise_prompt(path):
                or any(" ".join(v.split()) not in text for v in exercises.get(i).choices.values())]
     assert not missing, (f"{path.name}: the static HTML lacks the prompt or options of {missing}; re-execute it "
                          f"with python -m crmlab.execute {path.relative_to(path.parents[1])}")
+
+
+@pytest.mark.parametrize("typed", ["0", "1", "0.1"])
+def test_a_number_without_a_significant_digit_of_the_answer_is_not_a_rounding(typed):
+    assert "rounded too coarsely" not in KE.check(typed).message
+
+
+def test_customers_in_log_2499_is_a_count_error_not_a_precision_one():
+    fb = exercises.check("ch00.customers_in_log", "2499")
+    assert not fb.correct and "must be exact" in fb.message and "decimals" not in fb.message
+
+
+@pytest.mark.parametrize("typed, words", [("12.3%", "within ±0.05 percentage points"), ("0.123", "within ±0.0005")])
+def test_a_tolerance_is_told_in_the_unit_typed(typed, words):
+    old_style = Exercise(id="t.old", prompt="p", kind="number", answer=0.12, tolerance=0.0005, percent=True)
+    fb = old_style.check(typed)
+    assert not fb.correct and words in fb.message, fb.message

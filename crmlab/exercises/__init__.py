@@ -299,7 +299,13 @@ class _Typed:
         """Could this be ``target`` (within ``tol``, or rounded to the decimals typed)?"""
         if _close(self.value, target, tol):
             return True
-        return self.resolution is not None and abs(self.value - target) <= 0.5 * self.resolution * _SLACK
+        return self.rounds(target)
+
+    def rounds(self, target: float) -> bool:
+        """Is what was typed ``target`` rounded to the decimals typed, with at least one significant digit?"""
+        res = self.resolution
+        return (res is not None and res <= abs(target)
+                and abs(self.value - target) <= 0.5 * res * _SLACK)
 
 
 def _unit_words(ex: Exercise) -> str:
@@ -386,8 +392,7 @@ def _check_number(ex: Exercise, answer) -> Feedback:
 
     # A right answer rounded more coarsely than asked is a precision problem, never a conceptual one,
     # even when the rounded number also matches a known mistake.
-    coarse = (typed.resolution is not None and typed.resolution > 2 * tol
-              and abs(value - expected) <= 0.5 * typed.resolution * _SLACK)
+    coarse = typed.resolution is not None and typed.resolution > 2 * tol and typed.rounds(expected)
 
     # 1. the mistake catalogue: the closest known mistake this answer is consistent with
     if not coarse:
@@ -569,7 +574,7 @@ def ids(chapter: str | None = None) -> list[str]:
     """All exercise ids, or those of one chapter (``"ch05"``).
 
     >>> ids("ch00")[:2]
-    ['ch00.choose_kpi', 'ch00.customers_in_log']
+    ['ch00.average_growth', 'ch00.choose_kpi']
     """
     _load_banks()
     found = sorted(_REGISTRY)

@@ -195,8 +195,7 @@ def exercise(exercise_id: str):
     if isinstance(answer, (w.Text, w.Textarea)):
         # Editing the answer makes old feedback stale; clear it rather than re-check on every keystroke.
         answer.observe(lambda change: setattr(feedback, "value", ""), names="value")
-    buttons = [check_button] + ([hint_button] if ex.hint or not judgement else []) + [solution_button]
-    box = _box_class()([prompt, answer, w.HBox(buttons), feedback, solution],
+    box = _box_class()([prompt, answer, w.HBox([check_button, hint_button, solution_button]), feedback, solution],
                        layout=w.Layout(border="1px solid #ccc", padding="8px", margin="8px 0", width="auto"))
     box.add_class("crmlab-exercise")
     box.add_class("crmlab-ex-" + ex.id.replace(".", "-"))
