@@ -195,7 +195,7 @@ register(Exercise(
               "−0.35, −0.44 and **−0.01**: all four are urgent weaknesses too, so all four are 'fix first' "
               "(A, B, C, D). Staff knowledge (importance 3.53) is only 'watch'.\n\n"
               "After-sales is 'fix first' on a gap of one hundredth of a point: among all respondents it is a "
-              "narrow strength. Such a verdict is noise (the next exercise)."),
+              "narrow strength. Such a verdict can be noise (exercise 7 asks how to tell)."),
     explanation=("After-sales service joins the list only because the competitor's non-members rate it 0.01 "
                  "points higher: a verdict to check against its confidence interval before acting on it."),
 ))
