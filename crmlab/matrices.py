@@ -438,6 +438,9 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
                    TypeError if isinstance(attributes, str) or not isinstance(attributes, Sequence) else ValueError)
     else:
         labels, cols = [str(c) for c in attributes], list(attributes)
+    bad = [c for c in cols if not isinstance(c, (str, int, np.integer))]
+    if bad:
+        raise fail("attributes", "column names (text or whole numbers)", bad[0], TypeError)
     if len(set(cols)) != len(cols) or overall in cols:
         raise fail("attributes", "distinct columns, not including the overall rating", cols)
     columns("responses", responses, {"overall": overall, **{f"attributes[{i}]": c for i, c in enumerate(cols)}})

@@ -485,7 +485,7 @@ def test_bootstrap_is_seeded_and_respects_the_survey_design(survey):
     # A fixed crosshair is not re-estimated: the margin is the position minus the point.
     fixed = pem_ci(survey, n_boot=300, crosshair=(3, 3))
     assert fixed.loc["membership", "call"] == "too close to call"   # importance 2.98: 3 is inside its interval
-    with pytest.raises(ValueError, match="n_boot must be a whole number of bootstrap resamples >= 100"):
+    with pytest.raises(ValueError, match="n_boot must be a whole number of bootstrap resamples from 100 to 100,000"):
         pem_ci(survey, n_boot=10)
     with pytest.raises(TypeError, match="seed must be a whole number >= 0"):
         pem_ci(survey, seed="abc")
