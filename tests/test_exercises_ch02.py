@@ -12,17 +12,11 @@ IDS = ["ch02.levels", "ch02.cycle_time_serves", "ch02.flow", "ch02.bank_quality"
 
 
 def test_chapter_02_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch02") == sorted(IDS)
     bank = [exercises.get(i) for i in IDS]
-    graded = [e for e in bank if e.kind in ("number", "choice", "multi", "labels")]
-    assert len(graded) >= 6
-    assert sum(e.steps >= 2 for e in graded) >= 2
     assert [e.id for e in bank if e.kind == "judgement"] == ["ch02.act_first"]
-    for e in bank:
-        assert e.kind == "judgement" or e.solution.strip(), e.id
-        if e.kind == "number":
-            assert e.decimals is not None and e.unit, e.id
-            assert "decimal" in e.prompt and "percentage of target" in e.prompt, e.id
+    assert all("percentage of target" in e.prompt for e in bank if e.kind == "number")
 
 
 def test_answers_follow_the_methods():

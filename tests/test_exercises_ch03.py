@@ -13,16 +13,9 @@ IDS = ["ch03.perspectives", "ch03.kendall_by_hand", "ch03.ahp_cr", "ch03.delphi_
 
 
 def test_chapter_03_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch03") == sorted(IDS)
-    bank = [exercises.get(i) for i in IDS]
-    graded = [e for e in bank if e.kind in ("number", "choice", "multi", "labels")]
-    assert len(graded) >= 6
-    assert sum(e.steps >= 2 for e in graded) >= 2
-    assert [e.id for e in bank if e.kind == "judgement"] == ["ch03.board_report"]
-    for e in bank:
-        assert e.kind == "judgement" or e.solution.strip(), e.id
-        if e.kind == "number":
-            assert e.decimals is not None and e.unit and "decimal" in e.prompt, e.id
+    assert [i for i in IDS if exercises.get(i).kind == "judgement"] == ["ch03.board_report"]
 
 
 def test_answers_follow_the_methods():

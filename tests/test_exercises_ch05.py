@@ -11,10 +11,9 @@ IDS = ["ch05.tco_pv", "ch05.initial_share", "ch05.contingency_topup", "ch05.audi
 
 
 def test_chapter_05_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch05") == sorted(IDS)
-    banks = [exercises.get(i) for i in IDS]
-    assert sum(e.kind in ("number", "choice", "multi", "labels") for e in banks) >= 6
-    assert sum(e.steps >= 2 for e in banks) >= 2 and sum(e.kind == "judgement" for e in banks) == 1
+    assert sum(exercises.get(i).kind == "judgement" for i in IDS) == 1
 
 
 def test_answers_follow_the_methods():

@@ -14,10 +14,9 @@ IDS = ["ch06.roi_overrun", "ch06.npv_delay", "ch06.payback", "ch06.retention_coh
 
 
 def test_chapter_06_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch06") == sorted(IDS)
-    banks = [exercises.get(i) for i in IDS]
-    assert sum(e.kind in ("number", "choice", "multi", "labels") for e in banks) >= 6
-    assert sum(e.steps >= 2 for e in banks) >= 2 and sum(e.kind == "judgement" for e in banks) == 1
+    assert sum(exercises.get(i).kind == "judgement" for i in IDS) == 1
 
 
 def test_project_model_matches_notebook_06():

@@ -17,15 +17,11 @@ def survey():
 
 
 def test_chapter_07_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch07") == sorted(IDS)
     bank = [exercises.get(i) for i in IDS]
-    scored = [e for e in bank if e.kind in ("number", "choice", "multi", "labels")]
-    assert len(scored) >= 6 and sum(e.steps >= 2 for e in scored) >= 2
     assert [e.kind for e in bank].count("judgement") == 1
-    assert all(e.solution for e in scored)
-    for e in bank:
-        if e.kind == "number":
-            assert e.decimals is not None and e.unit and "decimal" in e.prompt and e.gap_scale
+    assert all(e.gap_scale for e in bank if e.kind == "number")  # every number here is a gap on the rating scale
 
 
 def test_answers_follow_the_methods(survey):

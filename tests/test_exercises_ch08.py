@@ -12,15 +12,9 @@ IDS = ["ch08.nps_members", "ch08.retention", "ch08.clv", "ch08.clv_drivers", "ch
 
 
 def test_chapter_08_bank_is_complete():
+    # Counts, solutions, units and stated precision are the policy for every chapter: tests/test_exercise_policy.py.
     assert exercises.ids("ch08") == sorted(IDS)
-    bank = [exercises.get(i) for i in IDS]
-    scored = [e for e in bank if e.kind in ("number", "choice", "multi", "labels")]
-    assert len(scored) >= 6 and sum(e.steps >= 2 for e in scored) >= 2
-    assert [e.kind for e in bank].count("judgement") == 1
-    assert all(e.solution for e in scored)
-    for e in bank:
-        if e.kind == "number":
-            assert e.decimals is not None and e.unit and ("decimal" in e.prompt or "nearest" in e.prompt)
+    assert [exercises.get(i).kind for i in IDS].count("judgement") == 1
 
 
 def test_answers_follow_the_methods():
