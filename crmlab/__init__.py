@@ -19,7 +19,9 @@ _SUBMODULES = (
     "datasets",
     "exercises",
     "finance",
+    "editions",
     "fuzzy",
+    "i18n",
     "matrices",
     "plots",
     "pyramid",
@@ -29,12 +31,18 @@ _SUBMODULES = (
     "widgets",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = ["__version__", "set_language", "get_language", *_SUBMODULES]
+_LANGUAGE_FUNCTIONS = ("set_language", "get_language")
 
 
 def __getattr__(name: str):
     # Lazy submodules keep ``import crmlab`` fast: seaborn, statsmodels and
     # ipywidgets are only imported by the parts that need them.
+    if name in _LANGUAGE_FUNCTIONS:
+        # crmlab.set_language("zh") switches messages, labels and plots (see crmlab.i18n).
+        from crmlab import i18n
+
+        return getattr(i18n, name)
     if name in _SUBMODULES:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
