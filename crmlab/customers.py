@@ -643,10 +643,12 @@ class CustomerTiers(ResultMixin):
 def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTiers:
     """Split customers into value tiers: the customer pyramid (客户金字塔).
 
-    Customers are sorted by value, largest first (ties keep their order of
-    appearance); the first ``shares[0]`` of them form the first tier, and so on.
-    Tier sizes are the cumulative shares times the number of customers, rounded
-    to the nearest whole customer.
+    Customers are sorted by value, largest first; the first ``shares[0]`` of
+    them form the first tier, and so on. Tier sizes are the cumulative shares
+    times the number of customers, rounded to the nearest whole customer. Equal
+    values share a tier, whatever the order of the rows: customers tied across a
+    tier boundary all join the higher tier (which is then a little larger than
+    its share).
 
     Parameters
     ----------
@@ -691,8 +693,11 @@ def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTie
         raise fail("values", "a positive total", f"a total of {total:g}")
     bounds = np.floor(np.cumsum(share_arr) * n + 0.5 + 1e-9).astype(int)
     bounds[-1] = n
-    position = np.empty(n, dtype=int)
-    position[_order_desc(arr)] = np.arange(n)
+    # Each customer's place is that of the first customer with the same value ("min" rank), so the
+    # tier depends on the value alone, not on the row order.
+    from scipy.stats import rankdata
+
+    position = rankdata(-arr, method="min").astype(int) - 1
     tier_idx = np.searchsorted(bounds, position, side="right")
     names = np.asarray(labels, dtype=object)[tier_idx]
     tier = pd.Series(pd.Categorical(names, categories=list(labels)), index=series.index, name="tier")

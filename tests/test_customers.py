@@ -222,9 +222,10 @@ def test_customer_tiers_by_hand():
     assert list(t.tier.index) == list(values.index)
 
 
-def test_tier_ties_keep_order_of_appearance():
+def test_tier_ties_share_the_higher_tier():
+    # Equal values are the same customer behaviour: they are not split by row order (issue "content", ch08).
     t = cu.customer_tiers([3, 3, 3, 3], shares=(0.25, 0.25, 0.25, 0.25))
-    assert t.tier.tolist() == ["VIP", "key", "ordinary", "small"]
+    assert t.tier.tolist() == ["VIP"] * 4
 
 
 def test_default_tiers_on_the_dataset(log):
@@ -563,3 +564,13 @@ def test_equal_spend_ties_exactly_whatever_the_order_of_the_amounts():
     out = cu.rfm(log, bins=3)
     assert out.loc["a", "monetary"] == out.loc["b", "monetary"] == 0.6
     assert out.loc["a", "m"] == out.loc["b", "m"] and out.loc["a", "rfm"] == out.loc["b", "rfm"]
+
+
+def test_customer_tiers_give_equal_values_the_same_tier_whatever_the_row_order():
+    # Issue: ties were split by order of appearance. Four customers worth 10 straddle the VIP/key boundary.
+    values = pd.Series([10, 10, 10, 10, 3, 2, 1, 1, 1, 1], index=list("abcdefghij"))
+    tiers = cu.customer_tiers(values, shares=(0.2, 0.3, 0.5), labels=("top", "mid", "low")).tier
+    assert set(tiers[values == 10]) == {"top"} and set(tiers[values == 1]) == {"low"}
+    shuffled = values.sample(frac=1, random_state=3)
+    again = cu.customer_tiers(shuffled, shares=(0.2, 0.3, 0.5), labels=("top", "mid", "low")).tier
+    pd.testing.assert_series_equal(again.reindex(tiers.index), tiers)
