@@ -12,15 +12,22 @@ JOBS   ?= 2
 # Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
 
-NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb)
+# The Chinese edition (zh/) is generated from the English notebooks and the catalogues in locale/ (make editions).
+NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard cases/*.ipynb) $(wildcard zh/notebooks/*.ipynb) $(wildcard zh/cases/*.ipynb)
+# make lab EDITION=zh opens the Chinese edition (not LANG: that is the locale's).
+EDITION ?= en
+EDITIONS := en zh
+START_en := notebooks/00_start_here.ipynb
+START_zh := zh/notebooks/00_start_here.ipynb
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help install proxy lab test unit nbval notebooks datasets bench clean browser-test book
+.PHONY: help install proxy lab test unit nbval notebooks datasets bench clean browser-test book editions
 
 help:
-	@echo "make lab        open the workbook in JupyterLab (prints the URL)"
+	@echo "make lab        open the workbook in JupyterLab (prints the URL); make lab EDITION=zh opens the Chinese edition"
 	@echo "make test       run every test: unit tests, doctests, the notebooks (nbval) and, with Chromium, the browser tests"
 	@echo "make notebooks  re-execute every notebook in place (after changing crmlab)"
+	@echo "make editions   re-extract the translation catalogues, rebuild zh/ from them and compile crmlab.mo"
 	@echo "make datasets   rebuild datasets/*.csv from the seeded generator"
 	@echo "make bench      run the benchmark scripts"
 	@echo "make browser-test  drive every widget in Chromium (JupyterLab, Voila) and check the HTML book"
@@ -48,9 +55,10 @@ $(PROXY_STAMP): package.json package-lock.json
 proxy: $(PROXY_STAMP)
 
 lab: $(STAMP)
+	@$(if $(filter $(EDITION),$(EDITIONS)),true,echo "EDITION must be one of: $(EDITIONS); got '$(EDITION)'" >&2; exit 2)
 	@echo "Starting JupyterLab on http://127.0.0.1:$(PORT)/lab — open the URL printed below (with its token)."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
-		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(START_$(EDITION))
 
 # The browser tests run second, on their own, so JupyterLab in Chromium does not compete with nbval's
 # kernels for the CPU; without Chromium they are skipped and `-rs` prints why.
@@ -66,6 +74,13 @@ nbval: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m crmlab.execute $(NOTEBOOKS)
+
+# After editing English prose: `make editions`, translate what `python -m crmlab.editions check` lists (in
+# locale/zh/ and crmlab/locale/zh/), `make editions` again, then `make notebooks`.
+editions: $(STAMP)
+	$(BIN)/python -m crmlab.editions update
+	$(BIN)/python -m crmlab.editions build
+	$(BIN)/python -m crmlab.editions compile
 
 datasets: $(STAMP)
 	$(BIN)/python datasets/generate.py

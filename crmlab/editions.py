@@ -35,6 +35,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmlab.i18n import MARKER
+
 __all__ = ["ROOT", "EDITIONS", "SOURCES", "notebook_catalogue_path", "extract_notebook", "package_template", "package_catalogues",
            "translate_notebook", "build", "update", "compile_package", "check", "Drift", "stats", "main"]
 
@@ -141,7 +143,8 @@ def _merged(template, existing, lang: str):
     return existing
 
 
-def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = None, root: Path = ROOT) -> dict:
+def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = None, root: Path = ROOT,
+                       draft: bool = False) -> dict:
     """The edition of ``english`` in ``lang`` as a notebook dict (raises KeyError naming an untranslated cell).
 
     Code and raw cells are copied; markdown cells are replaced by their translation.
@@ -165,6 +168,8 @@ def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = 
             if not text.strip():
                 continue
             msg = cat.get(text) if cat is not None else None
+            if (msg is None or not msg.string or msg.fuzzy) and draft:
+                continue  # a draft keeps the English cell where the translation is missing
             if msg is None or not msg.string or msg.fuzzy:
                 state = "stale (fuzzy)" if msg is not None and msg.fuzzy else "untranslated"
                 raise KeyError(f"{english.parent.name}/{english.name} cell {i} is {state} in "
@@ -192,17 +197,30 @@ def _dump(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def build(lang: str = "zh", root: Path = ROOT, only: list[Path] | None = None) -> list[Path]:
-    """Write the ``lang`` edition of every English notebook (or of ``only``); return the paths written."""
+#: What the Chinese cases read beside them (``data/...``): linked, not copied, so the data exist once.
+SHARED = {"cases": ("data",)}
+
+
+def build(lang: str = "zh", root: Path = ROOT, only: list[Path] | None = None, draft: bool = False) -> list[Path]:
+    """Write the ``lang`` edition of every English notebook (or of ``only``); return the paths written.
+
+    ``draft=True`` keeps the English text of cells not translated yet (for previewing; ``check`` fails).
+    """
     written = []
     (root / lang).mkdir(exist_ok=True)
-    marker = root / lang / ".crmlab-language"
+    marker = root / lang / MARKER
     if not marker.exists():
         marker.write_text(lang + "\n", encoding="utf-8")
+    for folder, names in SHARED.items():
+        for name in names:
+            link = root / lang / folder / name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if not link.is_symlink():
+                link.symlink_to(Path("..") / ".." / folder / name)
     for english in (only or english_notebooks(root)):
         target = edition_path(english, lang, root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = _dump(translate_notebook(english, lang, existing=target, root=root))
+        text = _dump(translate_notebook(english, lang, existing=target, root=root, draft=draft))
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             written.append(target)
@@ -292,10 +310,22 @@ def package_catalogue_path(lang: str = "zh") -> Path:
     return PACKAGE_DIR / "locale" / lang / "LC_MESSAGES" / "crmlab.po"
 
 
-def update(lang: str = "zh", root: Path = ROOT) -> None:
-    """Re-extract the package catalogues and every notebook catalogue, keeping existing translations."""
+UPDATE_PARTS = ("code", "exercises", "notebooks")
+
+
+def update(lang: str = "zh", root: Path = ROOT, parts=UPDATE_PARTS) -> None:
+    """Re-extract the package catalogues and every notebook catalogue, keeping existing translations.
+
+    ``parts`` limits the work to some of ``"code"`` (crmlab.po), ``"exercises"`` and ``"notebooks"``.
+    """
+    unknown = set(parts) - set(UPDATE_PARTS)
+    if unknown:
+        raise ValueError(f"parts must be among {', '.join(map(repr, UPDATE_PARTS))}; got {sorted(unknown)}")
     for path, template in package_catalogues(lang):
-        _write_po(_merged(template, _read_po(path, lang), lang), path)
+        if ("exercises" if path.parent.name == "exercises" else "code") in parts:
+            _write_po(_merged(template, _read_po(path, lang), lang), path)
+    if "notebooks" not in parts:
+        return
     for english in english_notebooks(root):
         path = notebook_catalogue_path(english, lang, root)
         _write_po(_merged(extract_notebook(english), _read_po(path, lang), lang), path)
@@ -385,8 +415,12 @@ def check(lang: str = "zh", root: Path = ROOT, package: bool = True) -> Drift:
         if path.exists() and (not mo.exists() or mo.read_bytes() != _compiled(lang)):
             drift.problems.append(f"{mo.relative_to(root)} is not compiled from {path.name}: run "
                                   "`python -m crmlab.editions compile`")
-    if not (root / lang / ".crmlab-language").is_file():
-        drift.problems.append(f"{lang}/.crmlab-language (the edition marker) is missing")
+    if not (root / lang / MARKER).is_file():
+        drift.problems.append(f"{lang}/{MARKER} (the edition marker) is missing")
+    for folder, names in SHARED.items():
+        for name in names:
+            if not (root / lang / folder / name).is_symlink():
+                drift.problems.append(f"{lang}/{folder}/{name} should link to {folder}/{name}")
     for english in english_notebooks(root):
         po = notebook_catalogue_path(english, lang, root)
         rel = po.relative_to(root)
@@ -438,11 +472,15 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Build and check the Chinese edition from the English source.")
     parser.add_argument("command", choices=("update", "build", "compile", "check", "stats"))
     parser.add_argument("--lang", default="zh", choices=EDITIONS)
+    parser.add_argument("--draft", action="store_true",
+                        help="with build: keep the English of cells not yet translated (a preview; check fails)")
+    parser.add_argument("--only", action="append", choices=UPDATE_PARTS,
+                        help="with update: only these catalogues (repeatable)")
     args = parser.parse_args(argv)
     if args.command == "update":
-        update(args.lang)
+        update(args.lang, parts=tuple(args.only or UPDATE_PARTS))
     elif args.command == "build":
-        for path in build(args.lang):
+        for path in build(args.lang, draft=args.draft):
             print(f"wrote {path.relative_to(ROOT)}")
     elif args.command == "compile":
         print(f"wrote {compile_package(args.lang).relative_to(ROOT)}")

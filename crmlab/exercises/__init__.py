@@ -62,8 +62,10 @@ import importlib
 import math
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from crmlab.i18n import N_, get_language, translate
+from crmlab.i18n import gettext as _
 from crmlab.exercises._parse import AnswerError, normalise, parse_number, split_items
 
 __all__ = ["Exercise", "Mistake", "Feedback", "register", "check", "get", "ids", "solution", "KINDS"]
@@ -92,7 +94,9 @@ class Feedback:
         import html
 
         colour = "#1b7837" if self.correct else "#b2182b"
-        hint = f"<br><i>Hint: {html.escape(self.hint)}</i>" if self.hint and not self.correct else ""
+        label = _("Hint:")
+        hint = (f"<br><i>{html.escape(label)} {html.escape(self.hint)}</i>"
+                if self.hint and not self.correct else "")
         return f"<div style='color:{colour}'>{html.escape(self.message)}{hint}</div>"
 
 
@@ -230,8 +234,8 @@ class Exercise:
             return Feedback(False, f"{WRONG} {exc}", self.hint, attempt=False)
         except (ArithmeticError, TypeError, ValueError, UnicodeError):
             # Whatever slipped past the parser (a huge number, an odd type) is still the student's input.
-            return Feedback(False, f"{WRONG} Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
-                            self.hint, attempt=False)
+            return Feedback(False, WRONG + " " + _("Could not read that answer: type a number, e.g. 0.12, 12% or "
+                                                   "1,200."), self.hint, attempt=False)
 
     def sample_answers(self) -> tuple[str, str]:
         """A right and a wrong answer as a person would type or click them (used by tests)."""
@@ -276,8 +280,8 @@ def _close(a: float, b: float, tol: float) -> bool:
 
 
 # Names of the magnitudes a student may have typed in by mistake (plain numbers per unit).
-_MAGNITUDES = {1.0: "plain units", 1e3: "thousands", 1e4: "万 (ten thousands)", 1e6: "millions",
-               1e8: "亿 (hundred millions)", 1e9: "billions"}
+_MAGNITUDES = {1.0: N_("plain units"), 1e3: N_("thousands"), 1e4: N_("万 (ten thousands)"), 1e6: N_("millions"),
+               1e8: N_("亿 (hundred millions)"), 1e9: N_("billions")}
 _UNIT_FACTORS = (1e3, 1e6, 1e9, 1e4, 1e8, 1e-3, 1e-6, 1e-9, 1e-4, 1e-8)
 _MONEY = ("cny", "yuan", "元", "usd", "eur", "rmb", "money")
 
@@ -310,33 +314,37 @@ class _Typed:
 
 def _unit_words(ex: Exercise) -> str:
     if ex.percent:
-        return "a rate (a decimal such as 0.12, or a percentage such as 12%)"
-    return ex.unit or "the unit the prompt states"
+        return _("a rate (a decimal such as 0.12, or a percentage such as 12%)")
+    return ex.unit or _("the unit the prompt states")
 
 
 def _precision_words(ex: Exercise, typed: _Typed, tol: float) -> str:
     """The precision the prompt wants, said in the unit the student typed."""
     if ex.decimals is None:
         if ex.percent and typed.parsed.percent:
-            return f"within ±{tol * 100:.3g} percentage points"
-        return f"within ±{_fmt(tol)}" + (f" {ex.unit}" if ex.unit and not ex.percent else "")
+            return _("within ±{tol} percentage points").format(tol=f"{tol * 100:.3g}")
+        return _("within ±{tol}").format(tol=_fmt(tol)) + (f" {ex.unit}" if ex.unit and not ex.percent else "")
     if ex.percent:
         if typed.parsed.percent:
-            return f"as a percent to {_places(ex.decimals)}"
-        return f"{_places(ex.decimals + 2)} as a decimal (or {_places(ex.decimals)} as a percent)"
+            return _("as a percent to {places}").format(places=_places(ex.decimals))
+        return _("{places} as a decimal (or {percent_places} as a percent)").format(
+            places=_places(ex.decimals + 2), percent_places=_places(ex.decimals))
     if typed.explicit:
         shift = math.log10(typed.parsed.multiplier / ex.scale)
         places = ex.decimals + round(shift)
-        return f"{_places(places)} when you type the multiplier {_suffix(typed)}"
-    return f"{_places(ex.decimals)}" + (f" in {ex.unit}" if ex.unit else "")
+        return _("{places} when you type the multiplier {suffix}").format(places=_places(places),
+                                                                         suffix=_suffix(typed))
+    if ex.unit:
+        return _("{places} in {unit}").format(places=_places(ex.decimals), unit=ex.unit)
+    return _places(ex.decimals)
 
 
 def _places(n: int) -> str:
     if n > 0:
-        return f"{n} decimal" + ("s" if n != 1 else "")
+        return (_("{n} decimal") if n == 1 else _("{n} decimals")).format(n=n)
     if n == 0:
-        return "a whole number"
-    return f"the nearest {10 ** -n:,}"
+        return _("a whole number")
+    return _("the nearest {step}").format(step=f"{10 ** -n:,}")
 
 
 def _suffix(typed: _Typed) -> str:
@@ -351,44 +359,47 @@ def _units_message(ex: Exercise, typed: _Typed, expected: float, tol: float) -> 
     for factor in _UNIT_FACTORS:
         if not typed.consistent(expected * factor, tol * factor):
             continue
-        size = f"{factor:,.0f} times too large" if factor > 1 else f"{1 / factor:,.0f} times too small"
+        size = (_("{n} times too large").format(n=f"{factor:,.0f}") if factor > 1
+                else _("{n} times too small").format(n=f"{1 / factor:,.0f}"))
         if typed.explicit:
-            return (f"{typed.text} is {size} for this answer: check the multiplier you typed (k = thousand, "
-                    "m = million, 万 = ten thousand, 亿 = hundred million) against the prompt's unit, "
-                    f"{ex.unit or 'as stated'}.")
+            return _("{typed} is {size} for this answer: check the multiplier you typed (k = thousand, "
+                     "m = million, 万 = ten thousand, 亿 = hundred million) against the prompt's unit, "
+                     "{unit}.").format(typed=typed.text, size=size, unit=ex.unit or _("as stated"))
         used = _MAGNITUDES.get(ex.scale / factor)
-        asked = f"the prompt asks for {ex.unit}" if ex.unit else "check the unit the prompt asks for"
-        guess = f": it looks like the amount in {used}" if used else ""
-        return (f"{typed.text} is {size}{guess}; {asked}. Convert it, or type a multiplier "
-                "(e.g. 2.5m for 2.5 million).")
+        asked = (_("the prompt asks for {unit}").format(unit=ex.unit) if ex.unit
+                 else _("check the unit the prompt asks for"))
+        guess = _(": it looks like the amount in {magnitude}").format(magnitude=_(used)) if used else ""
+        return _("{typed} is {size}{guess}; {asked}. Convert it, or type a multiplier "
+                 "(e.g. 2.5m for 2.5 million).").format(typed=typed.text, size=size, guess=guess, asked=asked)
     return None
 
 
 def _sign_message(ex: Exercise) -> str:
     if ex.gap_scale:
-        return ("The size is right but the sign is wrong: a gap subtracts in a set order (e.g. own minus "
-                "competitor, or performance minus importance). Check which you subtracted from which.")
+        return _("The size is right but the sign is wrong: a gap subtracts in a set order (e.g. own minus "
+                 "competitor, or performance minus importance). Check which you subtracted from which.")
     if any(word in ex.unit.casefold() for word in _MONEY):
-        return ("The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or "
-                "an inflow.")
-    return "The size is right but the sign is wrong: check which quantity is subtracted from which."
+        return _("The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or "
+                 "an inflow.")
+    return _("The size is right but the sign is wrong: check which quantity is subtracted from which.")
 
 
 def _check_number(ex: Exercise, answer) -> Feedback:
     expected = float(ex.expected)
     if ex.gap_scale and isinstance(answer, str) and ("%" in normalise(answer) or "pct" in answer.lower()):
-        raise AnswerError("This answer is a difference on a rating scale, in points (e.g. 0.25 points on a 1–5 "
-                          "scale), not a percentage: a percent of what? Type the difference without %.")
+        raise AnswerError(_("This answer is a difference on a rating scale, in points (e.g. 0.25 points on a 1–5 "
+                            "scale), not a percentage: a percent of what? Type the difference without %."))
     typed = _Typed(ex, answer)
     value, tol = typed.value, ex._tol(expected)
     wrong = lambda text: Feedback(False, f"{WRONG} {text}", ex.hint)  # noqa: E731
 
     if _close(value, expected, tol):
-        return Feedback(True, f"{RIGHT} Correct. {ex.explanation}".strip(), "")
+        return _correct(ex)
     if not typed.explicit and ex.scale != 1.0 and _close(value / ex.scale, expected, tol):
         # 508,200,000 for a prompt in million CNY: the amount is right, written in plain units.
-        return Feedback(True, f"{RIGHT} Correct: {typed.text} is {_fmt(value / ex.scale)} {ex.unit}. The prompt "
-                        f"asks for {ex.unit}, so write it that way next time. {ex.explanation}".strip(), "")
+        return Feedback(True, (RIGHT + " " + _("Correct: {typed} is {value} {unit}. The prompt asks for {unit}, so "
+                                               "write it that way next time.").format(
+            typed=typed.text, value=_fmt(value / ex.scale), unit=ex.unit) + " " + ex.explanation).strip(), "")
 
     # A right answer rounded more coarsely than asked is a precision problem, never a conceptual one,
     # even when the rounded number also matches a known mistake.
@@ -410,72 +421,77 @@ def _check_number(ex: Exercise, answer) -> Feedback:
     if not coarse:
         pct = typed.parsed.percent
         if ex.percent and not pct and typed.consistent(expected * 100, tol * 100):
-            return wrong(f"You typed {typed.text}, which reads as {_fmt(value * 100)} %. Rates are decimals in this "
-                         f"workbook: write {typed.text}% or {_fmt(value / 100)}.")
+            return wrong(_("You typed {typed}, which reads as {percent} %. Rates are decimals in this "
+                           "workbook: write {typed}% or {decimal}.").format(
+                typed=typed.text, percent=_fmt(value * 100), decimal=_fmt(value / 100)))
         if ex.percent and pct and typed.consistent(expected / 100, tol / 100):
-            return wrong(f"{typed.text} reads as {_fmt(value)} (a hundredth of {_fmt(value * 100)}). Either "
-                         f"write the decimal without %, or multiply by 100 before adding %.")
+            return wrong(_("{typed} reads as {value} (a hundredth of {hundred}). Either write the decimal without "
+                           "%, or multiply by 100 before adding %.").format(
+                typed=typed.text, value=_fmt(value), hundred=_fmt(value * 100)))
         if not ex.percent and pct and typed.consistent(expected / 100, tol / 100):
-            unit = ex.unit or "the prompt's unit"
-            return wrong(f"The digits are right, but this answer is in {unit}, not a percentage: type the "
-                         "number without the % sign.")
+            unit = ex.unit or _("the prompt's unit")
+            return wrong(_("The digits are right, but this answer is in {unit}, not a percentage: type the "
+                           "number without the % sign.").format(unit=unit))
         if not ex.percent and not pct and typed.consistent(expected / 100, tol / 100):
-            return wrong(f"{typed.text} looks like a decimal share; this answer is in {ex.unit or 'points'} (a "
-                         "percentage or points, not a fraction). Multiply by 100.")
+            return wrong(_("{typed} looks like a decimal share; this answer is in {unit} (a percentage or points, "
+                           "not a fraction). Multiply by 100.").format(typed=typed.text, unit=ex.unit or _("points")))
         if ex.percent and not pct and abs(value) >= 100:
-            return wrong(f"{typed.text} is an amount, not a rate: the answer is {_unit_words(ex)}. Express the "
-                         "amount relative to its base (divide by it).")
+            return wrong(_("{typed} is an amount, not a rate: the answer is {unit}. Express the amount relative "
+                           "to its base (divide by it).").format(typed=typed.text, unit=_unit_words(ex)))
 
     # 4. a ratio (multiple) for a rate, or a rate for a ratio
     if not coarse and ex.percent and typed.consistent(expected + 1, tol):
-        return wrong(f"{typed.text} is a multiple of the base (new ÷ old), not the rate of change: the rate is "
-                     "the multiple minus 1 (a multiple of 1.25 is a rise of 25 %).")
+        return wrong(_("{typed} is a multiple of the base (new ÷ old), not the rate of change: the rate is "
+                       "the multiple minus 1 (a multiple of 1.25 is a rise of 25 %).").format(typed=typed.text))
     multiple = any(word in ex.unit.casefold() for word in ("times", "multiple", "ratio", "×"))
     if not coarse and multiple and typed.consistent(expected - 1, tol):
-        return wrong(f"{typed.text} looks like the rate of change; this answer is the multiple (new ÷ old = "
-                     "1 + rate).")
+        return wrong(_("{typed} looks like the rate of change; this answer is the multiple (new ÷ old = "
+                       "1 + rate).").format(typed=typed.text))
 
     # 5. rounding and precision
     if coarse:
-        return wrong(f"{typed.text} is rounded too coarsely: the prompt asks for "
-                     f"{_precision_words(ex, typed, tol)}. Keep full precision and round only at the end.")
+        return wrong(_("{typed} is rounded too coarsely: the prompt asks for {precision}. Keep full precision "
+                       "and round only at the end.").format(typed=typed.text,
+                                                            precision=_precision_words(ex, typed, tol)))
 
     # 6. sign
     if expected != 0 and typed.consistent(-expected, tol):
         return wrong(_sign_message(ex))
 
     # 7. direction
-    direction = "too high" if value > expected else "too low"
+    direction = _("too high") if value > expected else _("too low")
     whole = ex.decimals is not None and ex.decimals <= 0 and float(expected).is_integer()
     if expected != 0 and abs(value - expected) <= max(10 * tol, 0.02 * abs(expected)):
         if whole:
-            return wrong(f"{typed.text} is close but {direction}: this answer is a whole number and must be "
-                         "exact. Check what you counted (duplicates, a dropped or extra row).")
-        return wrong(f"{typed.text} is close but {direction}, outside the accepted precision "
-                     f"({_precision_words(ex, typed, tol)}): keep more decimals in the intermediate steps and "
-                     "round only at the end.")
-    return wrong(f"{typed.text} is {direction}.")
+            return wrong(_("{typed} is close but {direction}: this answer is a whole number and must be "
+                           "exact. Check what you counted (duplicates, a dropped or extra row).").format(
+                typed=typed.text, direction=direction))
+        return wrong(_("{typed} is close but {direction}, outside the accepted precision ({precision}): keep "
+                       "more decimals in the intermediate steps and round only at the end.").format(
+            typed=typed.text, direction=direction, precision=_precision_words(ex, typed, tol)))
+    return wrong(_("{typed} is {direction}.").format(typed=typed.text, direction=direction))
 
 
 def _option_key(ex: Exercise, item: str) -> str:
     """Map what was typed (a key in any case, or the option's text) to an option key."""
     folded = normalise(item).casefold().rstrip(".)")
     for key, text in ex.choices.items():
-        if folded == key.casefold() or folded == normalise(text).casefold():
+        if folded in (key.casefold(), normalise(text).casefold()):
             return key
-    raise AnswerError(f"{item!r} is not one of the options; choose from {', '.join(ex.choices)}.")
+    raise AnswerError(_("{item} is not one of the options; choose from {keys}.").format(
+        item=repr(item), keys=", ".join(ex.choices)))
 
 
 def _check_choice(ex: Exercise, answer) -> Feedback:
     items = split_items(answer)
     if not items:
-        raise AnswerError(f"Choose one option: {', '.join(ex.choices)}.")
+        raise AnswerError(_("Choose one option: {keys}.").format(keys=", ".join(ex.choices)))
     if len(items) > 1:
-        raise AnswerError("Choose just one option.")
+        raise AnswerError(_("Choose just one option."))
     key = _option_key(ex, items[0])
     if key == ex.expected:
-        return Feedback(True, f"{RIGHT} Correct. {ex.explanation}".strip(), "")
-    reason = ex.why_wrong.get(key, "That is not the best answer.")
+        return _correct(ex)
+    reason = ex.why_wrong.get(key, _("That is not the best answer."))
     return Feedback(False, f"{WRONG} {key}: {reason}", ex.hint)
 
 
@@ -485,57 +501,71 @@ def _check_multi(ex: Exercise, answer) -> Feedback:
     if len(items) == 1 and all(len(k) == 1 for k in keys) and len(items[0]) > 1 and items[0].isalpha():
         items = list(items[0])  # "AC" means A and C when every option is one letter
     if not items:
-        raise AnswerError(f"Choose at least one option from {', '.join(keys)}, separated by commas.")
+        raise AnswerError(_("Choose at least one option from {keys}, separated by commas.").format(
+            keys=", ".join(keys)))
     chosen = {_option_key(ex, item) for item in items}
     expected = set(ex.expected)
     if chosen == expected:
-        return Feedback(True, f"{RIGHT} Correct. {ex.explanation}".strip(), "")
+        return _correct(ex)
     wrong = sorted(chosen - expected, key=keys.index)
     missed = sorted(expected - chosen, key=keys.index)
     parts = []
     if wrong:
-        parts.append("should not be chosen: " + "; ".join(
-            f"{k} ({ex.why_wrong[k]})" if k in ex.why_wrong else k for k in wrong))
+        parts.append(_("should not be chosen: {options}").format(options="; ".join(
+            f"{k} ({ex.why_wrong[k]})" if k in ex.why_wrong else k for k in wrong)))
     if missed:
-        parts.append(f"{len(missed)} correct option(s) missing")
-    return Feedback(False, f"{WRONG} Not quite: " + ", and ".join(parts) + ".", ex.hint)
+        parts.append(_("{n} correct option(s) missing").format(n=len(missed)))
+    return Feedback(False, WRONG + " " + _("Not quite: {parts}.").format(parts=_(", and ").join(parts)), ex.hint)
 
 
 def _check_labels(ex: Exercise, answer) -> Feedback:
     items = split_items(answer)
     expected = list(ex.expected)
-    vocabulary = {normalise(lab).casefold(): lab for lab in ex.labels}
+    # A label may be typed in either language: the English label or its translation for this exercise.
+    vocabulary = {}
+    for lab in ex.labels:
+        for name in {lab, translate(lab, ex.id)}:
+            vocabulary[normalise(name).casefold()] = lab
+    shown_labels = ", ".join(translate(lab, ex.id) for lab in ex.labels)
     if not items:
-        raise AnswerError(f"Type {len(expected)} labels separated by commas, in order.")
+        raise AnswerError(_("Type {n} labels separated by commas, in order.").format(n=len(expected)))
     if len(items) != len(expected):
-        raise AnswerError(f"Type exactly {len(expected)} labels separated by commas; you typed {len(items)}.")
+        raise AnswerError(_("Type exactly {n} labels separated by commas; you typed {typed}.").format(
+            n=len(expected), typed=len(items)))
     given = []
     for item in items:
         label = vocabulary.get(normalise(item).casefold())
         if label is None:
-            raise AnswerError(f"{item!r} is not one of the labels: {', '.join(ex.labels)}.")
+            raise AnswerError(_("{item} is not one of the labels: {labels}.").format(item=repr(item),
+                                                                                   labels=shown_labels))
         given.append(label)
     wrong = [i for i, (g, e) in enumerate(zip(given, expected)) if g != e]
     if not wrong:
-        return Feedback(True, f"{RIGHT} Correct. {ex.explanation}".strip(), "")
-    names = list(ex.items) if ex.items else [f"item {i + 1}" for i in range(len(expected))]
+        return _correct(ex)
+    names = ([translate(item, ex.id) for item in ex.items] if ex.items
+             else [_("item {n}").format(n=i + 1) for i in range(len(expected))])
     shown = ", ".join(names[i] for i in wrong)
-    return Feedback(False, f"{WRONG} {len(expected) - len(wrong)} of {len(expected)} right; look again at: {shown}.",
-                    ex.hint)
+    return Feedback(False, WRONG + " " + _("{right} of {n} right; look again at: {items}.").format(
+        right=len(expected) - len(wrong), n=len(expected), items=shown), ex.hint)
 
 
 def _judgement_text(ex: Exercise) -> str:
     rubric = "\n".join(f"- {point}" for point in ex.rubric)
-    return f"**A model answer**\n\n{ex.model_answer}\n\n**Check your answer for**\n\n{rubric}"
+    model, check_for = _("A model answer"), _("Check your answer for")
+    return f"**{model}**\n\n{ex.model_answer}\n\n**{check_for}**\n\n{rubric}"
 
 
 def _check_judgement(ex: Exercise, answer) -> Feedback:
     text = normalise(answer) if isinstance(answer, str) else ""
     if not text:
-        raise AnswerError("Write your answer first, then compare it with a model answer.")
+        raise AnswerError(_("Write your answer first, then compare it with a model answer."))
     # Nobody grades a judgement: the student compares their text with the model answer and the rubric.
-    return Feedback(True, f"{RIGHT} Compare your answer with a model answer and the points below.\n\n"
+    return Feedback(True, RIGHT + " " + _("Compare your answer with a model answer and the points below.") + "\n\n"
                     + _judgement_text(ex), "")
+
+
+def _correct(ex: Exercise) -> Feedback:
+    return Feedback(True, (RIGHT + " " + _("Correct.") + " " + ex.explanation).strip(), "")
 
 
 _CHECKERS = {"number": _check_number, "choice": _check_choice, "multi": _check_multi, "labels": _check_labels,
@@ -588,7 +618,39 @@ def get(exercise_id: str) -> Exercise:
         close = difflib.get_close_matches(str(exercise_id), _REGISTRY, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f"; known ids start with {sorted({i.split('.')[0] for i in _REGISTRY})}"
         raise KeyError(f"unknown exercise id {exercise_id!r}{hint}")
-    return _REGISTRY[exercise_id]
+    ex = _REGISTRY[exercise_id]
+    lang = get_language()
+    return ex if lang == "en" else _localised(ex, lang)
+
+
+_LOCALISED: dict[tuple[str, str], tuple[Exercise, Exercise]] = {}
+
+
+def _localised(ex: Exercise, lang: str) -> Exercise:
+    """``ex`` with its texts in ``lang`` (from the exercise catalogue; the exercise's id is the context).
+
+    Answers, tolerances and option keys are shared with the English exercise; label answers stay English
+    (the checker accepts a label in either language).
+    """
+    cached = _LOCALISED.get((ex.id, lang))
+    if cached is not None and cached[0] is ex:
+        return cached[1]
+
+    def tr(text):
+        return translate(text, ex.id)
+
+    texts = {name: tr(getattr(ex, name)) for name in ("prompt", "unit", "hint", "explanation", "solution",
+                                                      "model_answer")}
+    local = replace(ex, **texts,
+                    choices={k: tr(v) for k, v in ex.choices.items()},
+                    why_wrong={k: tr(v) for k, v in ex.why_wrong.items()},
+                    rubric=tuple(tr(r) for r in ex.rubric),
+                    mistakes=tuple(Mistake(m.value, tr(m.message)) for m in ex.mistakes))
+    # The computed answer is cached on the English exercise; share it.
+    object.__setattr__(local, "answer", ex.answer)
+    local.__dict__["_cache"] = ex.__dict__.setdefault("_cache", {})
+    _LOCALISED[(ex.id, lang)] = (ex, local)
+    return local
 
 
 def solution(exercise_id: str) -> str:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 
 from crmlab import exercises as _exercises
+from crmlab.i18n import gettext as _
+from crmlab.i18n import translate as _translate
 
 __all__ = ["exercise", "exercises", "static_html", "static_text", "tco_planner", "scorecard_weights",
            "matrix_explorer"]
@@ -28,7 +30,8 @@ def _feedback_html(fb: _exercises.Feedback, show_hint: bool = False) -> str:
     colour = "#1b7837" if fb.correct else "#b2182b"
     body = html.escape(fb.message)
     if show_hint and fb.hint:
-        body += f"<br><span style='color:#444'><i>Hint:</i> {html.escape(fb.hint)}</span>"
+        label = _("Hint:")
+        body += f"<br><span style='color:#444'><i>{html.escape(label)}</i> {html.escape(fb.hint)}</span>"
     return f"<div style='color:{colour};font-size:0.95em;line-height:1.4'>{body}</div>"
 
 
@@ -52,26 +55,34 @@ def static_html(ex: _exercises.Exercise) -> str:
     True
     """
     _require_exercise(ex)
-    parts = [f"<p><b>Exercise {html.escape(ex.id)}.</b> {html.escape(ex.prompt)}</p>"]
+    parts = [f"<p><b>{html.escape(_exercise_title(ex))}</b> {html.escape(ex.prompt)}</p>"]
     if ex.choices:
         options = "".join(f"<li><b>{html.escape(k)}.</b> {html.escape(v)}</li>" for k, v in ex.choices.items())
         parts.append(f"<ul style='list-style:none'>{options}</ul>")
     if ex.kind == "labels":
-        parts.append(f"<p>Labels: {html.escape(', '.join(ex.labels))}.</p>")
-    how = ("write your answer, then compare it with a model answer" if ex.kind == "judgement"
-           else "check your answer")
-    parts.append(f"<p><i>Run this notebook in Jupyter to {how}.</i></p>")
+        parts.append(f"<p>{html.escape(_labels_line(ex))}</p>")
+    how = (_("Run this notebook in Jupyter to write your answer, then compare it with a model answer.")
+           if ex.kind == "judgement" else _("Run this notebook in Jupyter to check your answer."))
+    parts.append(f"<p><i>{html.escape(how)}</i></p>")
     return f"<div class='crmlab-exercise-static' style='border:1px solid #ccc;padding:8px'>{''.join(parts)}</div>"
 
 
 def static_text(ex: _exercises.Exercise) -> str:
     """The exercise as plain text (prompt and options)."""
     _require_exercise(ex)
-    lines = [f"Exercise {ex.id}. {ex.prompt}"]
+    lines = [f"{_exercise_title(ex)} {ex.prompt}"]
     lines += [f"  {k}. {v}" for k, v in ex.choices.items()]
     if ex.kind == "labels":
-        lines.append(f"  Labels: {', '.join(ex.labels)}.")
+        lines.append(f"  {_labels_line(ex)}")
     return "\n".join(lines)
+
+
+def _exercise_title(ex: _exercises.Exercise) -> str:
+    return _("Exercise {id}.").format(id=ex.id)
+
+
+def _labels_line(ex: _exercises.Exercise) -> str:
+    return _("Labels: {labels}.").format(labels=", ".join(_translate(lab, ex.id) for lab in ex.labels))
 
 
 _BOX_CLASS = None
@@ -122,7 +133,7 @@ def exercise(exercise_id: str):
 
     ex = _exercises.get(exercise_id)  # an unknown id is the author's mistake: raise KeyError here
     layout = w.Layout(width="auto")
-    prompt = w.HTML(f"<b>Exercise {html.escape(ex.id)}.</b> {html.escape(ex.prompt)}", layout=layout)
+    prompt = w.HTML(f"<b>{html.escape(_exercise_title(ex))}</b> {html.escape(ex.prompt)}", layout=layout)
     prompt.add_class("crmlab-prompt")
     if ex.kind == "choice":
         answer = w.RadioButtons(options=[(f"{k}. {v}", k) for k, v in ex.choices.items()], value=None,
@@ -136,11 +147,11 @@ def exercise(exercise_id: str):
         answer = w.VBox(boxes)
         read = lambda: [k for k, box in zip(ex.choices, boxes) if box.value]  # noqa: E731
     elif ex.kind == "judgement":
-        answer = w.Textarea(placeholder="Write your answer: the decision, and the numbers behind it.",
+        answer = w.Textarea(placeholder=_("Write your answer: the decision, and the numbers behind it."),
                             layout=w.Layout(width="95%", height="7em"), continuous_update=True)
         read = lambda: answer.value  # noqa: E731
     else:
-        placeholder = {"number": "e.g. 0.12, 12% or 1,200", "labels": "labels separated by commas"}[ex.kind]
+        placeholder = {"number": _("e.g. 0.12, 12% or 1,200"), "labels": _("labels separated by commas")}[ex.kind]
         # Labels answers are long lists: give them the full width so nothing typed is hidden.
         width = "24em" if ex.kind == "number" else "95%"
         # continuous_update keeps the kernel's value in step with every keystroke, so a
@@ -149,13 +160,13 @@ def exercise(exercise_id: str):
         read = lambda: answer.value  # noqa: E731
     answer.add_class("crmlab-answer")
     judgement = ex.kind == "judgement"
-    check_button = w.Button(description="Compare with a model answer" if judgement else "Check",
+    check_button = w.Button(description=_("Compare with a model answer") if judgement else _("Check"),
                             button_style="primary", icon="check",
                             layout=w.Layout(width="auto") if judgement else w.Layout())
     check_button.add_class("crmlab-check")
-    hint_button = w.Button(description="Hint", icon="lightbulb-o")
+    hint_button = w.Button(description=_("Hint"), icon="lightbulb-o")
     hint_button.add_class("crmlab-hint")
-    solution_button = w.Button(description="Show solution", icon="book",
+    solution_button = w.Button(description=_("Show solution"), icon="book",
                                layout=w.Layout(display="none", width="auto"))
     solution_button.add_class("crmlab-show-solution")
     feedback = w.HTML(value="")
@@ -174,8 +185,9 @@ def exercise(exercise_id: str):
         try:
             fb = ex.check(read())
         except Exception as exc:  # a bug in an exercise must not break the student's notebook
-            fb = _exercises.Feedback(False, f"✘ This exercise could not be checked ({type(exc).__name__}); "
-                                            "please tell your instructor.", attempt=False)
+            fb = _exercises.Feedback(False, "✘ " + _("This exercise could not be checked ({error}); please tell "
+                                                     "your instructor.").format(error=type(exc).__name__),
+                                     attempt=False)
         if judgement:
             feedback.value = _feedback_html(_exercises.Feedback(
                 fb.correct, fb.message.split("\n")[0], fb.hint))
@@ -193,7 +205,7 @@ def exercise(exercise_id: str):
             solution_button.layout.display = None
 
     def on_hint(_button=None):
-        text = ex.hint or "No hint for this one: re-read the section above."
+        text = ex.hint or _("No hint for this one: re-read the section above.")
         feedback.value = f"<div style='color:#444'><i>Hint:</i> {html.escape(text)}</div>"
 
     check_button.on_click(on_check)
