@@ -114,7 +114,7 @@ def _read_po(path: Path, lang: str):
 def _write_po(cat, path: Path) -> None:
     _, pofile, _ = _babel()
     buf = io.BytesIO()
-    pofile.write_po(buf, cat, width=0, sort_output=False, omit_header=False, include_previous=True)
+    pofile.write_po(buf, cat, width=0, sort_output=False, omit_header=False, include_previous=False)
     data = _stable(buf.getvalue())
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_bytes() != data:

@@ -38,6 +38,7 @@ import math
 import pandas as pd
 
 from crmlab.grading.variants import VARIANTS, new_course_key, variant_for
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "VARIANTS",
@@ -111,7 +112,7 @@ def assert_answered(value, what: str) -> None:
     AssertionError: the 5-year TCO is still blank: replace the ... with your answer
     """
     if _blank(value):
-        raise AssertionError(f"{what} is still blank: replace the ... with your answer")
+        raise AssertionError(_("{what} is still blank: replace the ... with your answer").format(what=what))
 
 
 def assert_number(value, expected, what: str, *, abs_tol: float = 0.0, rel_tol: float = 1e-4) -> None:
@@ -143,17 +144,21 @@ def assert_number(value, expected, what: str, *, abs_tol: float = 0.0, rel_tol: 
         number = float(value)
     except (TypeError, ValueError):
         kind = "text" if isinstance(value, str) else type(value).__name__
-        raise AssertionError(f"{what} must be a number; got {value!r:.40} ({kind})") from None
+        raise AssertionError(_("{what} must be a number; got {value} ({kind})").format(
+            what=what, value=f"{value!r:.40}", kind=kind)) from None
     if math.isnan(number):
-        raise AssertionError(f"{what} is NaN (not a number): check for missing values in your calculation")
+        raise AssertionError(_("{what} is NaN (not a number): check for missing values in your calculation").format(
+            what=what))
     if math.isclose(number, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return
     if expected and math.isclose(number, 100 * expected, rel_tol=rel_tol, abs_tol=100 * abs_tol):
-        raise AssertionError(f"{what} is 100x too large: rates are decimals (0.12), not percentages (12)")
+        raise AssertionError(_("{what} is 100x too large: rates are decimals (0.12), not percentages (12)").format(
+            what=what))
     if expected and math.isclose(number, -expected, rel_tol=rel_tol, abs_tol=abs_tol):
-        raise AssertionError(f"{what} has the wrong sign")
-    direction = "too high" if number > expected else "too low"
-    raise AssertionError(f"{what} is {direction}")
+        raise AssertionError(_("{what} has the wrong sign").format(what=what))
+    if number > expected:
+        raise AssertionError(_("{what} is too high").format(what=what))
+    raise AssertionError(_("{what} is too low").format(what=what))
 
 
 def _label_set(values) -> set[str]:
@@ -173,14 +178,16 @@ def assert_labels(value, expected, what: str) -> None:
     """
     assert_answered(value, what)
     if not isinstance(value, (str, list, tuple, set, frozenset, pd.Index, pd.Series)):
-        raise AssertionError(f"{what} must be a list of names; got {type(value).__name__}")
+        raise AssertionError(_("{what} must be a list of names; got {kind}").format(what=what,
+                                                                               kind=type(value).__name__))
     given, wanted = _label_set(value), _label_set(expected)
     missing, extra = wanted - given, given - wanted
     problems = []
     if missing:
-        problems.append(f"{len(missing)} item(s) missing")
+        problems.append(_("{n} item(s) missing").format(n=len(missing)))
     if extra:
-        problems.append(f"{len(extra)} item(s) that do not belong: {', '.join(sorted(extra))}")
+        problems.append(_("{n} item(s) that do not belong: {items}").format(n=len(extra),
+                                                                         items=", ".join(sorted(extra))))
     if problems:
         raise AssertionError(f"{what}: " + "; ".join(problems))
 

@@ -129,10 +129,14 @@ def _limits() -> None:  # pragma: no cover - runs in the child between fork and 
             pass
 
 
-def _child_env(scratch: Path) -> dict:
-    """A small, clean environment: nothing of the grader's (no course key, no cache path, no tokens)."""
+def _child_env(scratch: Path, language: str = "en") -> dict:
+    """A small, clean environment: nothing of the grader's (no course key, no cache path, no tokens).
+
+    ``language`` is the edition of the submission (crmlab's messages in the student's language).
+    """
     keep = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT", "TZ")
     env = {k: os.environ[k] for k in keep if k in os.environ}
+    env["CRMLAB_LANGUAGE"] = language
     home = scratch / "home"
     env.update({"HOME": str(home), "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / "mpl"),
                 "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1",
@@ -175,6 +179,20 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def edition_of(notebook) -> str:
+    """The language of a case notebook: its ``crmlab.edition`` metadata (the Chinese edition says ``zh``).
+
+    Anything unknown reads as English: the metadata is the student's to edit, and it only chooses the
+    language of the messages.
+    """
+    from crmlab.i18n import LANGUAGES
+
+    meta = getattr(notebook, "metadata", None) or {}
+    crm = meta.get("crmlab") if isinstance(meta, dict) else None
+    code = crm.get("edition") if isinstance(crm, dict) else None
+    return code if isinstance(code, str) and code in LANGUAGES else "en"
+
+
 def run(notebook, *, names, support: Path | None = None, cell_timeout: int = 60, timeout: int = 120,
         max_restarts: int = 2) -> Execution:
     """Execute a submission (an nbformat notebook) and extract the variables ``names``; see the module docstring."""
@@ -196,7 +214,8 @@ def run(notebook, *, names, support: Path | None = None, cell_timeout: int = 60,
         else:
             result.notes.append(UNSANDBOXED_NOTE)
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                cwd=scratch / "work", env=_child_env(scratch), start_new_session=True,
+                                cwd=scratch / "work", env=_child_env(scratch, edition_of(notebook)),
+                                start_new_session=True,
                                 preexec_fn=_limits if os.name == "posix" else None)
         timed_out = False
         try:

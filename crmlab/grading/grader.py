@@ -240,7 +240,8 @@ def _grade_one(path: Path, rel: str, loaded: ag.Autograder | None, resolve_error
         answers_file.write_text(json.dumps(run.raw), encoding="utf-8")
         try:
             results = test.run_tests(loaded.tests, answers_file, variant=variant, student_id=sid,
-                                     cwd=loaded.files if loaded.files.is_dir() else loaded.root)
+                                     cwd=loaded.files if loaded.files.is_dir() else loaded.root,
+                                     language=execute.edition_of(nb))
         except (RuntimeError, OSError, ValueError) as exc:
             notes.append(f"the tests could not be run ({str(exc)[:200]}): every question scores 0")
             return report(None, sid, variant, run.sandboxed)

@@ -124,11 +124,15 @@ def run_tests_here(tests_dir, answers: dict, *, variant: int, student_id: str, l
     return results
 
 
-def run_tests(tests_dir, answers_file, *, variant: int, student_id: str, cwd, timeout: int = 120) -> dict:
-    """Run :func:`run_tests_here` in a fresh process of this Python (trusted code only: crmlab and the tests)."""
+def run_tests(tests_dir, answers_file, *, variant: int, student_id: str, cwd, timeout: int = 120,
+              language: str = "en") -> dict:
+    """Run :func:`run_tests_here` in a fresh process of this Python (trusted code only: crmlab and the tests).
+
+    ``language`` is the submission's edition: crmlab's checks give their feedback in it.
+    """
     cmd = [sys.executable, "-c", f"{_SKIP_SLOW_IMPORT}; from crmlab.grading.test import _main; _main()",
            str(tests_dir), str(answers_file), str(int(variant)), str(student_id)]
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", CRMLAB_LANGUAGE=language)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]

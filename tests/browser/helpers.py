@@ -157,10 +157,11 @@ def exercise_class(exercise_id: str) -> str:
 
 
 def copy_workbook(root: Path, dest: Path) -> Path:
-    """Copy what the notebooks need (notebooks/, cases/, datasets/) so tests never touch the checkout."""
+    """Copy what the notebooks need (notebooks/, cases/, datasets/, the Chinese edition zh/) so tests never
+    touch the checkout."""
     dest.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
-    for folder in ("notebooks", "cases", "datasets"):
+    for folder in ("notebooks", "cases", "datasets", "zh"):
         if (root / folder).is_dir():
             shutil.copytree(root / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
     return dest
