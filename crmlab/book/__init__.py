@@ -322,13 +322,17 @@ def glossary_entries(nb) -> list[dict]:
         if cell.cell_type != "markdown" or not re.search(r"""\bid=["']glossary["']""", cell.source):
             continue
         entries = []
+        # The English edition's columns are English term | 中文 | definition; the Chinese edition's
+        # 术语 | English | 释义 (its own language first).
+        order = (0, 1)
         for line in cell.source.splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if len(cells) < 3 or not line.lstrip().startswith("|") or set(cells[0]) <= set("-: "):
                 continue
-            english, chinese, definition = cells[0], cells[1], " | ".join(cells[2:])
-            if english.casefold() == "english term":
+            if cells[0].casefold() in ("english term", "术语"):
+                order = (0, 1) if cells[0].casefold() == "english term" else (1, 0)
                 continue
+            english, chinese, definition = cells[order[0]], cells[order[1]], " | ".join(cells[2:])
             split = _TERM_SPLIT.match(english)
             terms = [split["name"], split["abbr"]] if split else [english]
             entries.append({"terms": [*terms, chinese] if chinese else terms, "english": english,

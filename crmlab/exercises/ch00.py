@@ -78,7 +78,7 @@ register(Exercise(
         "A": "Economic value added (经济增加值, EVA)",
         "B": "Net promoter score (净推荐值, NPS)",
         "C": "Return on investment (投资回报率, ROI)",
-        "D": "Total cost of ownership (总拥有成本, TCO)",
+        "D": "Total cost of ownership (总的拥有成本, TCO)",
         "E": "Customer satisfaction (客户满意度)",
     },
     why_wrong={

@@ -246,7 +246,7 @@ register(Exercise(
     ),
     hint="Turn the votes into memberships (shares of raters), combine the rows with the weights into one "
          "evaluation vector B, then weight the grade scores by B.",
-    explanation="A score in the low 80s sits between good and excellent, nearer good.",
+    explanation="A score in the low 80s sits between fair (70) and good (85), nearer good.",
     solution=("Memberships (votes ÷ 20): service (0.40, 0.35, 0.20, 0.05), usage (0.25, 0.45, 0.25, 0.05), data "
               "(0.30, 0.30, 0.30, 0.10). B = 0.5 × service + 0.3 × usage + 0.2 × data = (0.335, 0.370, 0.235, "
               "0.060). Score = 0.335 × 95 + 0.370 × 85 + 0.235 × 70 + 0.060 × 50 = 31.825 + 31.450 + 16.450 + "
