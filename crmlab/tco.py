@@ -1,4 +1,4 @@
-"""Total cost of ownership (TCO, 总拥有成本) of a CRM system: line items, totals, the chapter's audit, risk.
+"""Total cost of ownership (TCO, 总的拥有成本) of a CRM system: line items, totals, the chapter's audit, risk.
 
 Line items are a long DataFrame with columns ``component`` (one of
 :data:`COMPONENTS`), ``year`` (1..N) and ``amount`` (>= 0); extra columns such as

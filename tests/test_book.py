@@ -147,7 +147,7 @@ def test_glossary_of_notebook_00_becomes_sphinx_terms():
     eva = next(e for e in entries if e["english"].startswith("Economic value added"))
     assert eva["terms"] == ["Economic value added", "EVA", "经济增加值"]
     tco = next(e for e in entries if "TCO" in e["terms"])
-    assert tco["chinese"] == "总拥有成本"
+    assert tco["chinese"] == "总的拥有成本"
     page = book.glossary_markdown(entries, "notebooks/00_start_here.ipynb")
     assert ":::{glossary}" in page and "\nEVA\n" in page and "\nTCO\n" in page
 

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from crmlab import plots  # noqa: E402
 
-LABELS = ["平衡计分卡 balanced scorecard", "总拥有成本 TCO", "经济增加值 EVA", "绩效评估矩阵", "相对绩效矩阵"]
+LABELS = ["平衡计分卡 balanced scorecard", "总的拥有成本 TCO", "经济增加值 EVA", "绩效评估矩阵", "相对绩效矩阵"]
 
 
 def _draw(labels):

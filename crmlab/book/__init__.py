@@ -43,12 +43,20 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from crmlab.i18n import N_, get_language
+from crmlab.i18n import gettext as _
+
 __all__ = ["build", "stage", "snapshot_widget", "student_case", "glossary_entries", "glossary_markdown", "link_terms",
            "jupyter_book_command", "CASE_VIEWS"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-FOLDERS = (("notebooks", "Chapters"), ("cases", "Cases"))
+FOLDERS = (("notebooks", N_("Chapters")), ("cases", N_("Cases")))
+TITLE = N_("crmlab — evaluating CRM performance and its costs and benefits")
+#: Sphinx's name of each edition's language.
+SPHINX_LANGUAGE = {"en": "en", "zh": "zh_CN"}
+#: Where each edition of the book lives, relative to the site's root.
+EDITION_DIRS = {"en": "", "zh": "zh"}
 HERE = Path(__file__).resolve().parent
 #: Where MathJax goes in the book, relative to its _static folder, and where npm installs it.
 MATHJAX_DIR = "mathjax"
@@ -343,12 +351,16 @@ def glossary_entries(nb) -> list[dict]:
 
 def glossary_markdown(entries: list[dict], source: str) -> str:
     """The glossary page: a Sphinx glossary (terms in English, abbreviation and Chinese) in MyST."""
-    lines = ["# Glossary · 术语表", "",
-             f"The chapter's key terms with their Chinese names, from the glossary of [Start here]({source}). "
-             "Chapters link the first use of each term here.", "", ":::{glossary}", ":sorted:", ""]
+    lines = ["# " + _("Glossary · 术语表"), "",
+             _("The chapter's key terms with their Chinese names, from the glossary of [Start here]({source}). "
+               "Chapters link the first use of each term here.").format(source=source), "", ":::{glossary}",
+             ":sorted:", ""]
+    chinese_first = get_language() == "zh"
     for entry in entries:
         lines += entry["terms"]
-        lines += [f"  **{entry['english']}** · {entry['chinese']} — {entry['definition']}", ""]
+        first, second = ((entry["chinese"], entry["english"]) if chinese_first
+                         else (entry["english"], entry["chinese"]))
+        lines += [f"  **{first}** · {second} — {entry['definition']}", ""]
     lines.append(":::")
     return "\n".join(lines) + "\n"
 
@@ -401,11 +413,22 @@ def link_terms(text: str, entries: list[dict], linked: set) -> str:
     return "".join(out)
 
 
+def _linkable(pattern: re.Pattern, piece: str):
+    """The first match of ``pattern`` that is not right inside emphasis (``**term**``): a role there would
+    stop ``**`` opening or closing when the other side is a CJK character or punctuation (CommonMark's
+    flanking rules), and the asterisks would show."""
+    for m in pattern.finditer(piece):
+        before, after = piece[m.start() - 1:m.start()], piece[m.end():m.end() + 1]
+        if before not in ("*", "_") and after not in ("*", "_"):
+            return m
+    return None
+
+
 def _link_piece(piece: str, entries: list[dict], linked: set) -> str:
     for entry in entries:
         if entry["english"] in linked:
             continue
-        found = [(m, term) for term in entry["terms"] if (m := _term_pattern(term).search(piece))]
+        found = [(m, term) for term in entry["terms"] if (m := _linkable(_term_pattern(term), piece))]
         if not found:
             continue
         m, term = min(found, key=lambda f: (f[0].start(), -len(f[1])))
@@ -446,7 +469,7 @@ def _sources(root: Path, notebooks: Iterable | None) -> list[Path]:
         paths = [Path(p) for p in notebooks]
         return [p.resolve().relative_to(root) if p.is_absolute() else p for p in paths]
     found = []
-    for folder, _ in FOLDERS:
+    for folder, _heading in FOLDERS:
         found += sorted(p.relative_to(root) for p in (root / folder).glob("*.ipynb"))
     return found
 
@@ -485,37 +508,39 @@ def _copy_mathjax(static: Path) -> None:
 
 
 def _index_md(pages: list[tuple[Path, str]], cases: str) -> str:
-    lines = ["# crmlab — evaluating CRM performance and its costs and benefits", "",
-             "A workbook for the MBA chapter *CRM operating performance and its costs and benefits* "
-             "(客户关系管理运行绩效及成本效益): chapter notebooks with worked examples and exercises that check "
-             "your answer in the page, case studies, and the [glossary](glossary.md) of key terms in English and "
-             "Chinese.", "",
-             "Planners (interactive widgets) are shown as they were left when the notebook ran; to use them, "
-             "open the workbook in JupyterLab (`crmlab lab`), a chapter as an app (`crmlab app 05`), or a launch "
-             "button at the top of a page. Each page can be downloaded as a notebook (`.ipynb`) or printed to PDF "
-             "from the download button.", ""]
+    lines = ["# " + _(TITLE), "",
+             _("A workbook for the MBA chapter *CRM operating performance and its costs and benefits* "
+               "(客户关系管理运行绩效及成本效益): chapter notebooks with worked examples and exercises that check "
+               "your answer in the page, case studies, and the [glossary](glossary.md) of key terms in English and "
+               "Chinese."), "",
+             _("Planners (interactive widgets) are shown as they were left when the notebook ran; to use them, "
+               "open the workbook in JupyterLab (`crmlab lab`), a chapter as an app (`crmlab app 05`), or a launch "
+               "button at the top of a page. Each page can be downloaded as a notebook (`.ipynb`) or printed to PDF "
+               "from the download button."), ""]
     for folder, heading in FOLDERS:
+        heading = _(heading)
         mine = [(s, t) for s, t in pages if s.parts[0] == folder]
         if not mine:
             continue
         lines += [f"## {heading}", ""]
         if folder == "cases":
-            lines += [_cases_line(cases), "", "- [About the cases](cases/index.md)"]
+            lines += [_cases_line(cases), "", "- [" + _("About the cases") + "](cases/index.md)"]
         lines += [f"- [{t}]({s.as_posix()})" for s, t in mine] + [""]
     return "\n".join(lines) + "\n"
 
 
 def _cases_line(cases: str) -> str:
     if cases == "student":
-        return ("Student versions: the questions without their solutions, tests or teaching notes; outputs are "
-                "shown only for cells that use no answer.")
-    return ("```{warning}\nInstructor versions, with the solutions and teaching notes: do not publish this book to "
-            "students.\n```")
+        return _("Student versions: the questions without their solutions, tests or teaching notes; outputs are "
+                 "shown only for cells that use no answer.")
+    return "```{warning}\n" + _("Instructor versions, with the solutions and teaching notes: do not publish this "
+                                "book to students.") + "\n```"
 
 
 def _cases_md(pages: list[tuple[Path, str]], cases: str) -> str:
-    lines = ["# Cases", "", "Five cases apply the workbook's methods to a management decision: the situation, its "
-             "data, guided questions (autograded in class) and discussion questions.", "", _cases_line(cases), ""]
+    lines = ["# " + _("Cases"), "", _("Five cases apply the workbook's methods to a management decision: the "
+                                      "situation, its data, guided questions (autograded in class) and discussion "
+                                      "questions."), "", _cases_line(cases), ""]
     lines += [f"- [{t}]({s.name})" for s, t in pages if s.parts[0] == "cases"]
     return "\n".join(lines) + "\n"
 
@@ -530,9 +555,9 @@ def _toc(pages: list[tuple[Path, str]], glossary: bool) -> dict:
             chapters = [{"file": "cases/index", "sections": [{"file": f} for f in files]}]
         else:
             chapters = [{"file": f} for f in files]
-        parts.append({"caption": heading, "chapters": chapters})
+        parts.append({"caption": _(heading), "chapters": chapters})
     if glossary:
-        parts.append({"caption": "Reference", "chapters": [{"file": "glossary"}]})
+        parts.append({"caption": _("Reference"), "chapters": [{"file": "glossary"}]})
     return {"format": "jb-book", "root": "index", "parts": parts}
 
 
@@ -553,12 +578,16 @@ def _config(repository: str | None, jupyterhub: str | None, cases: str) -> dict:
         config["launch_buttons"].update(binderhub_url="", jupyterhub_url="")
     config["html"]["use_repository_button"] = bool(repo)
     if cases == "instructor":
-        config["html"]["announcement"] = "Instructor version with the cases' solutions: do not publish to students."
+        config["html"]["announcement"] = _("Instructor version with the cases' solutions: do not publish to "
+                                           "students.")
+    config["title"] = _(TITLE)
+    # The theme's own words (search, contents, previous/next) and the search index follow the edition.
+    config["sphinx"]["config"]["language"] = SPHINX_LANGUAGE[get_language()]
     return config
 
 
 def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "student",
-          repository: str | None = None, jupyterhub: str | None = None) -> Path:
+          repository: str | None = None, jupyterhub: str | None = None, shared=None) -> Path:
     """Write the Jupyter Book source of the workbook to ``dest`` (see the module docstring); return ``dest``.
 
     Parameters are those of :func:`build`. Notebooks keep the workbook layout
@@ -625,10 +654,12 @@ def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "stud
         target = dest / s
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
+    # An edition (zh/) shares the English workbook's data: ``shared`` is the folder that holds it.
+    shared = Path(shared).resolve() if shared is not None else root
     for folder in ("datasets",) + tuple(f"{f}/data" for f, _ in FOLDERS):
         # Data beside the notebooks, so a downloaded notebook's links to it still work in the book.
-        if (root / folder).is_dir() and any(s.parts[0] == folder.split("/")[0] for s in sources):
-            shutil.copytree(root / folder, dest / folder, dirs_exist_ok=True,
+        if (shared / folder).is_dir() and any(s.parts[0] == folder.split("/")[0] for s in sources):
+            shutil.copytree(shared / folder, dest / folder, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("__pycache__", "*.py", ".ipynb_checkpoints"))
 
     (dest / "index.md").write_text(_index_md(pages, cases), encoding="utf-8")
@@ -668,22 +699,55 @@ _THEBE_URL = re.compile(r"<script>const THEBE_JS_URL = [^<]*</script>\n?")
 _LAUNCH = re.compile(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>', re.DOTALL)
 
 
-def _finish_pages(out: Path, cases: str) -> None:
+_BODY = re.compile(r"(<body[^>]*>)")
+#: The language switch: each edition's name in its own language.
+_SWITCH_NAMES = {"en": ("English", "en"), "zh": ("中文", "zh-CN")}
+
+
+def _language_switch(page: Path, out: Path, editions: list[str]) -> str:
+    """Links from ``page`` to the same page in the other editions (which share the site's layout)."""
+    rel = page.relative_to(out)
+    here = next((e for e in editions if EDITION_DIRS[e] and rel.parts[0] == EDITION_DIRS[e]), "en")
+    inner = Path(*rel.parts[1:]) if EDITION_DIRS[here] else rel
+    links = []
+    for lang in editions:
+        if lang == here:
+            continue
+        target = out / EDITION_DIRS[lang] / inner if EDITION_DIRS[lang] else out / inner
+        if not target.is_file():
+            target = out / EDITION_DIRS[lang] / "index.html" if EDITION_DIRS[lang] else out / "index.html"
+        name, code = _SWITCH_NAMES[lang]
+        href = os.path.relpath(target, page.parent).replace(os.sep, "/")
+        links.append(f'<a class="crmlab-language-link" href="{href}" hreflang="{code}" lang="{code}">{name}</a>')
+    return f'<nav class="crmlab-language-switch" aria-label="language">{" · ".join(links)}</nav>' if links else ""
+
+
+def _finish_pages(out: Path, cases: str, editions=("en",)) -> None:
     """What the theme writes and this book must not have: thebe's CDN address (thebe is off, but the
     theme names its URL in every page), and, on student case pages, launch buttons, which would open
-    the repository's case notebook, solutions included."""
+    the repository's case notebook, solutions included. With several editions, every page gets a
+    language switch to the same page in the other language."""
+    editions = list(editions)
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         new = _THEBE_URL.sub("", text)
         if cases == "student" and page.parent.name == "cases":
             new = _LAUNCH.sub("", new)
+        if len(editions) > 1 and "crmlab-language-switch" not in new:
+            switch = _language_switch(page, out, editions)
+            new = _BODY.sub(lambda m: m.group(1) + switch, new, count=1)
         if new != text:
             page.write_text(new, encoding="utf-8")
 
 
 def build(out="build", root=None, notebooks: Iterable | None = None, cases: str = "student",
-          repository: str | None = None, jupyterhub: str | None = None, jupyter_book=None) -> Path:
+          repository: str | None = None, jupyterhub: str | None = None, jupyter_book=None,
+          editions: Iterable[str] | None = None) -> Path:
     """Publish the workbook as a static Jupyter Book site in ``out``, from the notebooks' stored outputs.
+
+    Both editions are published, the English at the site's root and the Chinese in ``zh/`` (from the
+    workbook's ``zh/`` folder, see :mod:`crmlab.editions`), and every page links to the same page in
+    the other language.
 
     Parameters
     ----------
@@ -703,6 +767,8 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
         nbgitpuller); default the values in ``crmlab/book/_config.yml``; ``""`` turns a button off.
     jupyter_book : path, optional
         The ``jupyter-book`` executable (see :func:`jupyter_book_command`).
+    editions : iterable of {"en", "zh"}, optional
+        The languages to publish (default: English, and Chinese when the workbook has a ``zh/`` folder).
 
     Returns
     -------
@@ -714,32 +780,62 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
     RuntimeError
         Jupyter Book failed or warned (a broken link, an unknown term...): the message quotes it.
     """
+    from crmlab import i18n
+    from crmlab.cli import workbook_root
+
     out = Path(out).resolve()
     command = jupyter_book_command(jupyter_book)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise FileExistsError(f"{out} exists and is not a crmlab book: choose an empty or new folder")
+    root = Path(root).resolve() if root is not None else workbook_root()
+    if editions is None:
+        editions = [e for e in EDITION_DIRS if e == "en" or (root / EDITION_DIRS[e] / "notebooks").is_dir()]
+    editions = list(dict.fromkeys(editions))
+    unknown = [e for e in editions if e not in EDITION_DIRS]
+    if unknown or "en" not in editions:
+        raise ValueError(f"editions must include 'en' and be among {', '.join(map(repr, EDITION_DIRS))}; "
+                         f"got {editions!r}")
+    warnings, seconds = [], 0.0
     with tempfile.TemporaryDirectory(prefix="crmlab-book-") as tmp:
-        source = stage(Path(tmp) / "book", root=root, notebooks=notebooks, cases=cases, repository=repository,
-                       jupyterhub=jupyterhub)
-        start = time.perf_counter()
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        run = subprocess.run([*command, "build", "--builder", "html", "--keep-going", str(source)],
-                             capture_output=True, text=True, env=env)
-        seconds = time.perf_counter() - start
-        log = run.stdout + run.stderr
-        warnings = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
-        html_dir = source / "_build" / "html"
-        if run.returncode != 0 or not (html_dir / "index.html").is_file():
-            raise RuntimeError(f"jupyter-book build failed ({run.returncode}):\n" + "\n".join(log.splitlines()[-40:]))
+        sites = {}
+        for lang in editions:
+            where = EDITION_DIRS[lang]
+            with i18n.language(lang):
+                source = stage(Path(tmp) / (where or "en") / "book", root=root / where if where else root,
+                               notebooks=notebooks, cases=cases, repository=repository, jupyterhub=jupyterhub,
+                               shared=root)
+            html_dir, took, warned = _jupyter_book(command, source)
+            sites[lang] = html_dir
+            seconds += took
+            warnings += [f"[{lang}] {w}" for w in warned]
         if out.exists():
             shutil.rmtree(out)
-        shutil.copytree(html_dir, out)
+        shutil.copytree(sites["en"], out)
+        for lang in editions:
+            if EDITION_DIRS[lang]:
+                shutil.copytree(sites[lang], out / EDITION_DIRS[lang])
     # Sphinx's build state, not for readers.
     for leftover in (".buildinfo", ".doctrees"):
-        path = out / leftover
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-    _finish_pages(out, cases)
+        for path in out.rglob(leftover):
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    _finish_pages(out, cases, editions)
     (out / MARKER).write_text(f"built by crmlab.book.build in {seconds:.1f} s\n", encoding="utf-8")
     if warnings:
         raise RuntimeError(f"jupyter-book built {out} with {len(warnings)} warning(s):\n" + "\n".join(warnings))
     return out / "index.html"
+
+
+def _jupyter_book(command: list[str], source: Path) -> tuple[Path, float, list[str]]:
+    """Run Jupyter Book on a staged ``source``: the HTML folder, the seconds it took and its warnings."""
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("CRMLAB_LANGUAGE", None)
+    run = subprocess.run([*command, "build", "--builder", "html", "--keep-going", str(source)],
+                         capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    log = run.stdout + run.stderr
+    warnings = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
+    html_dir = source / "_build" / "html"
+    if run.returncode != 0 or not (html_dir / "index.html").is_file():
+        raise RuntimeError(f"jupyter-book build failed ({run.returncode}):\n" + "\n".join(log.splitlines()[-40:]))
+    return html_dir, seconds, warnings
