@@ -412,3 +412,40 @@ def test_the_autograder_zip_runs_with_otters_own_runner_in_a_fresh_environment(h
     results = json.loads((out / "results.json").read_text())
     scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
     assert scores == {"q1": 2.0, "q2": 3.0}, results
+
+
+def test_a_chinese_submission_is_graded_with_chinese_feedback(handout, tmp_path):
+    """The edition in the notebook's metadata (zh/ notebooks carry crmlab.edition = "zh") chooses the language
+    of crmlab's checks, in the sandboxed run and in the test process; points do not depend on it."""
+    import nbformat
+
+    from crmlab.instructor import grade
+
+    reports = {}
+    for lang in ("en", "zh"):
+        path = case.submission(handout, tmp_path / f"{lang}.ipynb", "s-001",
+                               replace={"total = costs['amount'].sum()": "total = 1.0"})
+        nb = nbformat.read(path, as_version=4)
+        if lang == "zh":
+            nb.metadata["crmlab"] = {"edition": "zh", "source": "cases/tiny_case.ipynb"}
+        nbformat.write(nb, path)
+        reports[lang] = grade(path, handout.autograder, timeout=60)
+    en, zh = (reports[k].questions for k in ("en", "zh"))
+    assert en["points"].equals(zh["points"]) and (en["points"]["q1"], en["points"]["q2"]) == (0.0, 3.0)
+    assert "total is too low" in en.loc["q1", "feedback"]
+    assert "total 偏低" in zh.loc["q1", "feedback"], zh.loc["q1", "feedback"]
+
+
+def test_student_version_keeps_the_edition(tmp_path):
+    """otter assign drops unknown metadata; the hand-out of a Chinese case must still say it is Chinese."""
+    pytest.importorskip("otter")
+    import nbformat
+
+    from crmlab.instructor import student_version
+
+    nb = case.tiny_case()
+    nb.metadata["crmlab"] = {"edition": "zh", "source": "cases/tiny_case.ipynb"}
+    nbformat.write(nb, tmp_path / "tiny_case.ipynb")
+    made = student_version(tmp_path / "tiny_case.ipynb", tmp_path / "dist", run_tests=False)
+    for path in (made.student, made.solutions):
+        assert nbformat.read(path, as_version=4).metadata["crmlab"]["edition"] == "zh", path

@@ -386,6 +386,12 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
             _add_crmlab(zip_path, Path(tmp))
         shutil.copy2(result / "autograder" / src.name, dest / "autograder" / src.name)
     student_nb = dest / "student" / src.name
+    if "crmlab" in nb.get("metadata", {}):
+        # otter assign drops unknown metadata; the edition (crmlab.edition) tells the grader the language.
+        for out_nb in (student_nb, dest / "autograder" / src.name):
+            made = nbformat.read(out_nb, as_version=4)
+            made.metadata["crmlab"] = nb.metadata["crmlab"]
+            nbformat.write(made, out_nb)
     personal = (_personalise(student_nb, roster, key_bytes, dest / "student" / "personal")
                 if roster is not None else ())
     return StudentVersion(case=src.stem, student=student_nb, autograder=zip_path,
