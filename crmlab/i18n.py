@@ -21,11 +21,12 @@ Examples
 --------
 >>> from crmlab import i18n
 >>> i18n.set_language("zh")
->>> i18n.gettext("excellent")
-'优秀'
+>>> i18n.gettext("Show solution")
+'查看解答'
 >>> i18n.set_language("en")
->>> i18n.gettext("excellent")
-'excellent'
+>>> i18n.gettext("Show solution")
+'Show solution'
+>>> i18n.set_language(None)  # back to the environment's or the edition's choice
 >>> i18n.set_language("fr")
 Traceback (most recent call last):
 ...
