@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.i18n import gettext as _
+from crmlab.i18n import pgettext
 
 
 def _show(value, limit: int = 60) -> str:
@@ -144,8 +145,9 @@ def whole(name: str, value, *, low: int | None = None, high: int | None = None, 
     """
     span = (_("from {low} to {high}").format(low=f"{low:,}", high=f"{high:,}") if low is not None and high is not None
             else f">= {low:,}" if low is not None else f"<= {high:,}" if high is not None else "")
-    expected = (_("a whole number {span}").format(span=span) if span else _("a whole number")) + (
-        f" ({what})" if what else "")
+    # "a whole number" alone is also an exercise's precision ("to a whole number"): a context keeps them apart.
+    expected = (_("a whole number {span}").format(span=span) if span
+                else pgettext("what an argument must be", "a whole number")) + (f" ({what})" if what else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
             value = int(value)  # 5.0 is a whole number; 5.5 is not

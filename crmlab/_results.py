@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
 from crmlab.i18n import translate
 
 
@@ -48,7 +49,8 @@ def table_repr(result) -> str:
     """``Title: fact = value · ...`` then the rounded ``to_frame()`` table, for results whose table is the point."""
     facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
     table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
-    return f"{translate(result._title) or type(result).__name__}: {facts}\n{table}"
+    head = _("{title}: {facts}").format(title=translate(result._title) or type(result).__name__, facts=facts)
+    return f"{head}\n{table}"
 
 
 class ResultMixin:
