@@ -33,6 +33,9 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+from crmlab.i18n import pgettext
+
 
 def _show(value, limit: int = 60) -> str:
     if isinstance(value, np.generic):  # a student should read -5.0, not np.float64(-5.0)
@@ -71,8 +74,13 @@ def fail(name: str, expected: str, given, exc: type[Exception] = ValueError, *, 
     >>> fail("items.amount", "finite numbers >= 0", np.float64(-5.0), row=3)
     ValueError('items.amount must be finite numbers >= 0; got -5.0 in row 3')
     """
-    where = "" if row is None else f" in row {row}"
-    return exc(f"{name} must be {expected}; got {_show(given)}{where}{note}")
+    # TRANSLATORS: {name} is an argument's name and {given} a Python value: keep both as they are.
+    if row is None:
+        text = _("{name} must be {expected}; got {given}").format(name=name, expected=expected, given=_show(given))
+    else:
+        text = _("{name} must be {expected}; got {given} in row {row}").format(name=name, expected=expected,
+                                                                               given=_show(given), row=row)
+    return exc(text + note)
 
 
 def number(name: str, value, *, low=None, high=None, low_open=False, high_open=False) -> float:
@@ -87,28 +95,28 @@ def number(name: str, value, *, low=None, high=None, low_open=False, high_open=F
     """
     out = _to_float(name, value)
     if not math.isfinite(out):
-        raise fail(name, "a finite number", value)
+        raise fail(name, _("a finite number"), value)
     if low is not None and (out <= low if low_open else out < low):
-        raise fail(name, f"a number {'>' if low_open else '>='} {low}", value)
+        raise fail(name, _("a number {op} {bound}").format(op=">" if low_open else ">=", bound=low), value)
     if high is not None and (out >= high if high_open else out > high):
-        raise fail(name, f"a number {'<' if high_open else '<='} {high}", value)
+        raise fail(name, _("a number {op} {bound}").format(op="<" if high_open else "<=", bound=high), value)
     return out
 
 
 def _to_float(name: str, value) -> float:
     """``value`` as a float under the policy (no bools, no text, missing values named); may be inf or NaN."""
     if isinstance(value, (bool, np.bool_)):
-        raise fail(name, "a number, not True/False", value, TypeError)
+        raise fail(name, _("a number, not True/False"), value, TypeError)
     if is_missing(value) and not isinstance(value, (float, np.floating, decimal.Decimal)):
-        raise fail(name, "a number", value, TypeError, note=" (a missing value)")
+        raise fail(name, _("a number"), value, TypeError, note=_(" (a missing value)"))
     if isinstance(value, str):
-        raise fail(name, "a number, not text (type 0.1, not '0.1')", value, TypeError)
+        raise fail(name, _("a number, not text (type 0.1, not '0.1')"), value, TypeError)
     if not isinstance(value, (Real, np.number, decimal.Decimal)) or isinstance(value, np.complexfloating):
-        raise fail(name, "a number", value if _is_plain(value) else type(value).__name__, TypeError)
+        raise fail(name, _("a number"), value if _is_plain(value) else type(value).__name__, TypeError)
     try:
         return float(value)
     except OverflowError:  # an int with hundreds of digits
-        raise fail(name, "a finite number", value) from None
+        raise fail(name, _("a finite number"), value) from None
 
 
 def _is_plain(value) -> bool:
@@ -120,7 +128,7 @@ def ndim(name: str, value) -> int:
     try:
         return int(np.ndim(value))
     except ValueError:
-        raise fail(name, "a number or a flat list of numbers", "rows of different lengths") from None
+        raise fail(name, _("a number or a flat list of numbers"), _("rows of different lengths")) from None
 
 
 def whole(name: str, value, *, low: int | None = None, high: int | None = None, what: str = "") -> int:
@@ -135,9 +143,11 @@ def whole(name: str, value, *, low: int | None = None, high: int | None = None, 
     ...
     ValueError: years must be a whole number from 1 to 1,200; got 1000000000
     """
-    span = (f"from {low:,} to {high:,}" if low is not None and high is not None
+    span = (_("from {low} to {high}").format(low=f"{low:,}", high=f"{high:,}") if low is not None and high is not None
             else f">= {low:,}" if low is not None else f"<= {high:,}" if high is not None else "")
-    expected = f"a whole number {span}".strip() + (f" ({what})" if what else "")
+    # "a whole number" alone is also an exercise's precision ("to a whole number"): a context keeps them apart.
+    expected = (_("a whole number {span}").format(span=span) if span
+                else pgettext("what an argument must be", "a whole number")) + (f" ({what})" if what else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
             value = int(value)  # 5.0 is a whole number; 5.5 is not
@@ -173,15 +183,23 @@ def finite_result(what: str, value, *inputs: str):
         arr = np.asarray(value, dtype=float)
     if arr.size and not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0]
-        names = ", ".join(inputs) if inputs else "the inputs"
-        verb = "is" if len(inputs) == 1 and not inputs[0].endswith("s") else "are"
-        raise ValueError(f"{what} is not a finite number ({bad}): {names} {verb} too large or too small to "
-                         "compute with; use smaller units (thousands, millions)")
+        names = ", ".join(inputs) if inputs else _("the inputs")
+        if len(inputs) == 1 and not inputs[0].endswith("s"):
+            text = _("{what} is not a finite number ({bad}): {names} is too large or too small to compute with; "
+                     "use smaller units (thousands, millions)")
+        else:
+            text = _("{what} is not a finite number ({bad}): {names} are too large or too small to compute with; "
+                     "use smaller units (thousands, millions)")
+        raise ValueError(text.format(what=what, bad=bad, names=names))
     return value
 
 
-def mapping(name: str, value, expected: str = "a dict", *, optional: bool = True):
-    """``value`` if it is a mapping (dict or Series), ``None`` if it is missing and ``optional``."""
+def mapping(name: str, value, expected: str | None = None, *, optional: bool = True):
+    """``value`` if it is a mapping (dict or Series), ``None`` if it is missing and ``optional``.
+
+    ``expected`` says what was expected in the error (default: a dict).
+    """
+    expected = _("a dict") if expected is None else expected
     if value is None and optional:
         return None
     if isinstance(value, pd.Series):
@@ -195,9 +213,9 @@ def label(name: str, value, *, frame_name: str | None = None) -> Hashable:
     """A column or row label given as an argument: a non-empty string or a number, not missing or a list."""
     if isinstance(value, (bool, np.bool_)) or is_missing(value) or not isinstance(value, Hashable) or (
             isinstance(value, str) and not value) or isinstance(value, (tuple, frozenset)):
-        where = f" of {frame_name}" if frame_name else ""
-        raise fail(name, f"a column name{where} (a string)", value, TypeError if not isinstance(value, str)
-                   else ValueError)
+        expected = (_("a column name of {frame} (a string)").format(frame=frame_name) if frame_name
+                    else _("a column name (a string)"))
+        raise fail(name, expected, value, TypeError if not isinstance(value, str) else ValueError)
     return value
 
 
@@ -213,17 +231,18 @@ def share(name: str, value) -> float:
 
 def vector(name: str, values, *, min_len: int = 1, nonnegative: bool = False) -> np.ndarray:
     """Return a 1-D float array of finite numbers (lists, arrays and Series are accepted)."""
-    arr = _float_array(name, values, "a sequence of numbers")
+    arr = _float_array(name, values, _("a sequence of numbers"))
     if arr.ndim != 1:
-        raise fail(name, "one-dimensional", f"an array of shape {arr.shape}")
+        raise fail(name, _("one-dimensional"), _("an array of shape {shape}").format(shape=arr.shape))
     if arr.size < min_len:
-        raise fail(name, f"at least {min_len} value(s)", values)
+        raise fail(name, _("at least {n} value(s)").format(n=min_len), values)
     if not np.all(np.isfinite(arr)):
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise fail(name, "finite numbers (no NaN or infinity)", f"{arr[bad]} at position {bad}")
+        raise fail(name, _("finite numbers (no NaN or infinity)"),
+                   _("{value} at position {position}").format(value=arr[bad], position=bad))
     if nonnegative and np.any(arr < 0):
         bad = int(np.flatnonzero(arr < 0)[0])
-        raise fail(name, "non-negative", f"{arr[bad]} at position {bad}")
+        raise fail(name, _("non-negative"), _("{value} at position {position}").format(value=arr[bad], position=bad))
     return arr
 
 
@@ -233,14 +252,15 @@ def _float_array(name: str, values, expected: str) -> np.ndarray:
         raise fail(name, expected, values if _is_plain(values) else type(values).__name__, TypeError)
     dtype = getattr(values, "dtype", None)
     if dtype is not None and (str(dtype) == "boolean" or getattr(dtype, "kind", "") == "b"):
-        raise fail(name, f"{expected}, not True/False", "booleans", TypeError)
+        raise fail(name, _("{expected}, not True/False").format(expected=expected), _("booleans"), TypeError)
     if dtype is not None and getattr(dtype, "kind", "") in "iuf" and not isinstance(dtype, pd.CategoricalDtype):
         # numpy arrays and Series of any width, and the nullable Int64/Float64 (their <NA> is missing)
         raw = pd.Series(values).to_numpy(dtype=float, na_value=np.nan) if not isinstance(values, np.ndarray) \
             else values
         if np.isnan(raw).any() and not isinstance(values, np.ndarray) and pd.isna(pd.Series(values)).any():
             i = int(np.flatnonzero(np.isnan(raw))[0])
-            raise fail(name, f"{expected} with no missing values", f"<NA> at position {i}")
+            raise fail(name, _("{expected} with no missing values").format(expected=expected),
+                       _("<NA> at position {position}").format(position=i))
         return np.asarray(raw, dtype=float)
     try:
         raw = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
@@ -248,24 +268,26 @@ def _float_array(name: str, values, expected: str) -> np.ndarray:
         raw = None
     if raw is None or (raw.dtype == object and any(isinstance(v, (list, tuple, np.ndarray, pd.Series))
                                                    for v in raw.ravel())):
-        raise fail(name, f"{expected} (a flat list, or rows of equal length)", "rows of different lengths"
-                   if isinstance(values, (list, tuple)) else type(values).__name__)
+        raise fail(name, _("{expected} (a flat list, or rows of equal length)").format(expected=expected),
+                   _("rows of different lengths") if isinstance(values, (list, tuple)) else type(values).__name__)
     if raw.dtype.kind == "b":
-        raise fail(name, f"{expected}, not True/False", "booleans", TypeError)
+        raise fail(name, _("{expected}, not True/False").format(expected=expected), _("booleans"), TypeError)
     if raw.dtype.kind in "USMm":
-        raise fail(name, f"{expected}, not text or dates", raw.ravel()[0] if raw.size else "text", TypeError)
+        raise fail(name, _("{expected}, not text or dates").format(expected=expected),
+                   raw.ravel()[0] if raw.size else _("text"), TypeError)
     if raw.dtype == object:
         for i, v in enumerate(raw.ravel()):
             if isinstance(v, (bool, np.bool_, str)) or not (isinstance(v, (Real, np.number, decimal.Decimal))
                                                               or is_missing(v)):
-                raise fail(name, f"{expected} (not text, True/False or other objects)",
-                           f"{_show(v)} at position {i}", TypeError)
+                raise fail(name, _("{expected} (not text, True/False or other objects)").format(expected=expected),
+                           _("{value} at position {position}").format(value=_show(v), position=i), TypeError)
             if is_missing(v) and not isinstance(v, (float, np.floating)):
-                raise fail(name, f"{expected} with no missing values", f"{_show(v)} at position {i}")
+                raise fail(name, _("{expected} with no missing values").format(expected=expected),
+                           _("{value} at position {position}").format(value=_show(v), position=i))
     try:
         return np.asarray(raw, dtype=float)
     except OverflowError:
-        raise fail(name, "finite numbers (no NaN or infinity)", "a number too large for a float") from None
+        raise fail(name, _("finite numbers (no NaN or infinity)"), _("a number too large for a float")) from None
     except (TypeError, ValueError):
         raise fail(name, expected, values if _is_plain(values) else type(values).__name__, TypeError) from None
 
@@ -280,34 +302,35 @@ def numeric_column(frame_name: str, frame: pd.DataFrame, column, *, nonnegative:
     name = name or f"{frame_name}[{column!r}]"
     s = frame[column]
     if isinstance(s, pd.DataFrame):
-        raise ValueError(f"{frame_name} has more than one column named {column!r}; column names must be unique")
+        raise ValueError(_("{frame} has more than one column named {column}; column names must be unique").format(
+            frame=frame_name, column=repr(column)))
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if s.dtype.kind == "b" or str(s.dtype) == "boolean":
-        raise fail(name, "numbers, not True/False", "booleans", TypeError)
+        raise fail(name, _("numbers, not True/False"), _("booleans"), TypeError)
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         for row, v in s.items():
             if isinstance(v, (bool, np.bool_, str)) or not (isinstance(v, (Real, np.number, decimal.Decimal))
                                                               or is_missing(v)):
-                raise fail(name, "numeric (not text or True/False)", v, TypeError, row=row)
+                raise fail(name, _("numeric (not text or True/False)"), v, TypeError, row=row)
     elif s.dtype.kind not in "iuf" and str(s.dtype) not in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16",
                                                              "UInt32", "UInt64", "Float32", "Float64"):
-        raise fail(name, "numeric", f"a column of dtype {s.dtype}", TypeError)
+        raise fail(name, _("numeric"), _("a column of dtype {dtype}").format(dtype=s.dtype), TypeError)
     try:
         arr = s.to_numpy(dtype=float, na_value=np.nan)
     except OverflowError:
-        raise fail(name, "finite numbers", "a number too large for a float") from None
+        raise fail(name, _("finite numbers"), _("a number too large for a float")) from None
     bad = np.isinf(arr) | (np.isnan(arr) if not missing else False)
     if np.any(bad):
         row = frame.index[int(np.flatnonzero(bad)[0])]
-        raise fail(name, "finite numbers" + ("" if missing else " with no missing values"), s.loc[row]
-                   if frame.index.is_unique else arr[bad][0], row=row)
+        raise fail(name, _("finite numbers") if missing else _("finite numbers with no missing values"),
+                   s.loc[row] if frame.index.is_unique else arr[bad][0], row=row)
     if nonnegative and np.any(arr < 0):
         row = frame.index[int(np.flatnonzero(arr < 0)[0])]
-        raise fail(name, "numbers >= 0", arr[arr < 0][0], row=row)
+        raise fail(name, _("numbers >= 0"), arr[arr < 0][0], row=row)
     if integer and np.any(np.isfinite(arr) & (arr != np.round(arr))):
         i = int(np.flatnonzero(np.isfinite(arr) & (arr != np.round(arr)))[0])
-        raise fail(name, "whole numbers", arr[i], row=frame.index[i])
+        raise fail(name, _("whole numbers"), arr[i], row=frame.index[i])
     return arr
 
 
@@ -319,21 +342,20 @@ def columns(name: str, frame, required) -> pd.DataFrame:
     names the parameter too.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise fail(name, "a pandas DataFrame", type(frame).__name__, TypeError)
+        raise fail(name, _("a pandas DataFrame"), type(frame).__name__, TypeError)
     if isinstance(required, Mapping):
         for param, column in required.items():
             label(param, column, frame_name=name)
         missing = [c for c in required.values() if c not in frame.columns]
         if missing:
             which = [p for p, c in required.items() if c in missing]
-            raise ValueError(f"{name} is missing column(s) {missing} (given as {', '.join(which)}); "
-                             f"it has {list(map(str, frame.columns))}")
+            raise ValueError(_("{name} is missing column(s) {missing} (given as {given}); it has {columns}").format(
+                name=name, missing=missing, given=", ".join(which), columns=list(map(str, frame.columns))))
         return frame
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(
-            f"{name} is missing column(s) {missing}; it has {list(map(str, frame.columns))}"
-        )
+        raise ValueError(_("{name} is missing column(s) {missing}; it has {columns}").format(
+            name=name, missing=missing, columns=list(map(str, frame.columns))))
     return frame
 
 
@@ -353,9 +375,8 @@ def choice(name: str, value, options: Iterable[str]) -> str:
     except (TypeError, ValueError):  # pd.NA, arrays: never one of the options
         known = False
     if not known:
-        raise ValueError(
-            f"{name} must be one of {', '.join(map(repr, options))}; got {_show(value)}"
-        )
+        raise ValueError(_("{name} must be one of {options}; got {given}").format(
+            name=name, options=", ".join(map(repr, options)), given=_show(value)))
     return value
 
 
@@ -364,18 +385,19 @@ def weights(name: str, values, *, tol: float = 1e-6) -> np.ndarray:
     arr = vector(name, values, nonnegative=True)
     total = float(arr.sum())
     if abs(total - 1.0) > tol:
-        raise ValueError(f"{name} must sum to 1; they sum to {total:.6g}")
+        raise ValueError(_("{name} must sum to 1; they sum to {total}").format(name=name, total=f"{total:.6g}"))
     return arr
 
 
 def array(name: str, values, *, ndim: int | None = None) -> np.ndarray:
     """A float array of finite numbers of any shape (``ndim`` to require one), under the same policy as :func:`vector`."""
-    arr = _float_array(name, values, "numbers" if ndim != 2 else "a table of numbers (rows of equal length)")
+    arr = _float_array(name, values, _("numbers") if ndim != 2 else _("a table of numbers (rows of equal length)"))
     if ndim is not None and arr.ndim != ndim:
-        raise fail(name, f"{ndim}-dimensional", f"an array of shape {arr.shape}")
+        raise fail(name, _("{n}-dimensional").format(n=ndim), _("an array of shape {shape}").format(shape=arr.shape))
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise fail(name, "finite numbers (no NaN or infinity)", f"{arr[tuple(bad)]} at position {tuple(bad.tolist())}")
+        raise fail(name, _("finite numbers (no NaN or infinity)"),
+                   _("{value} at position {position}").format(value=arr[tuple(bad)], position=tuple(bad.tolist())))
     return arr
 
 
@@ -413,16 +435,17 @@ def plot_args(args: Mapping, **expected) -> None:
             ok = bool(_kind_names(value) & set(kinds)) or ("Mapping" in kinds and isinstance(value, Mapping)) or (
                 "DataFrame" in kinds and isinstance(value, pd.DataFrame))
             if not ok:
-                raise fail(name, f"a {' or '.join(k for k in kinds)} (from the crmlab function that makes it)",
-                           type(value).__name__, TypeError)
+                # TRANSLATORS: {kinds} are class names joined by " or " (translated separately).
+                raise fail(name, _("a {kinds} (from the crmlab function that makes it)").format(
+                    kinds=_(" or ").join(kinds)), type(value).__name__, TypeError)
             if isinstance(value, pd.DataFrame) and value.empty:
-                raise fail(name, "a table with at least one row", "an empty DataFrame")
+                raise fail(name, _("a table with at least one row"), _("an empty DataFrame"))
         elif name == "ax":
             if value is not None and "Axes" not in _kind_names(value):
-                raise fail("ax", "None or a matplotlib Axes", type(value).__name__, TypeError)
+                raise fail("ax", _("None or a matplotlib Axes"), type(value).__name__, TypeError)
         elif name in _POSITIVE:  # the plot code uses the value itself: a float, below absurd sizes
             if isinstance(value, decimal.Decimal):
-                raise fail(name, "a number (int or float)", value, TypeError)
+                raise fail(name, _("a number (int or float)"), value, TypeError)
             number(name, value, low=0, low_open=True, high=1e6)
         elif name in _COUNTS:
             whole(name, value, low=1, high=10_000)
@@ -430,21 +453,22 @@ def plot_args(args: Mapping, **expected) -> None:
             whole(name, value, low=1, high=10_000)
         elif name in _TEXT or (name in _OPTIONAL_TEXT and value is not None):
             if not isinstance(value, str):
-                raise fail(name, "text (a string)" + (" or None" if name in _OPTIONAL_TEXT else ""), value, TypeError)
+                raise fail(name, _("text (a string) or None") if name in _OPTIONAL_TEXT else _("text (a string)"),
+                           value, TypeError)
         elif name in ("rows", "cols") or (name == "values" and value is not None and "values" not in expected):
             label(name, value)
         elif name == "labels" and value is not None and not isinstance(value, str):  # a str names a column
             if isinstance(value, bytes) or not isinstance(value, (Mapping, pd.Series, pd.Index, list, tuple,
                                                                           np.ndarray)):
-                raise fail(name, "None, a mapping {key: label} or a list of labels", value, TypeError)
+                raise fail(name, _("None, a mapping {key: label} or a list of labels"), value, TypeError)
         elif name in _SEQUENCES or (name == "rates" and value is not None):
             vector(name, value)
         elif name in ("low", "high") and value is not None:
             if isinstance(value, decimal.Decimal):
-                raise fail(name, "a number (int or float)", value, TypeError)
+                raise fail(name, _("a number (int or float)"), value, TypeError)
             number(name, value, low=-1e100, high=1e100)
         elif name in _FRAMES:
             if not isinstance(value, pd.DataFrame):
-                raise fail(name, "a pandas DataFrame", type(value).__name__, TypeError)
+                raise fail(name, _("a pandas DataFrame"), type(value).__name__, TypeError)
             if value.empty:
-                raise fail(name, "a table with at least one row", "an empty DataFrame")
+                raise fail(name, _("a table with at least one row"), _("an empty DataFrame"))

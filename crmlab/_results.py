@@ -12,6 +12,9 @@ import math
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+from crmlab.i18n import translate
+
 
 def format_number(value) -> str:
     """Format a headline number for display.
@@ -46,7 +49,8 @@ def table_repr(result) -> str:
     """``Title: fact = value · ...`` then the rounded ``to_frame()`` table, for results whose table is the point."""
     facts = " · ".join(f"{k} = {format_number(v)}" for k, v in result._headline().items())
     table = result.to_frame().to_string(float_format=lambda x: f"{x:.4f}")
-    return f"{result._title or type(result).__name__}: {facts}\n{table}"
+    head = _("{title}: {facts}").format(title=translate(result._title) or type(result).__name__, facts=facts)
+    return f"{head}\n{table}"
 
 
 class ResultMixin:
@@ -69,7 +73,7 @@ class ResultMixin:
         return one_line_repr(self)
 
     def _repr_html_(self) -> str:
-        title = html.escape(self._title or type(self).__name__)
+        title = html.escape(translate(self._title) or type(self).__name__)
         facts = " · ".join(
             f"<b>{html.escape(str(k))}</b> = {format_number(v)}" for k, v in self._headline().items()
         )

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["main", "workbook_root"]
 
 
@@ -40,8 +42,9 @@ def _need(module: str, extra: str):
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise SystemExit(f"crmlab: this command needs the '{extra}' extra ({exc.name} is missing). "
-                         f"Install it with: pip install 'crmlab[{extra}]'") from None
+        raise SystemExit("crmlab: " + _("this command needs the '{extra}' extra ({module} is missing). "
+                                        "Install it with: pip install 'crmlab[{extra}]'").format(
+            extra=extra, module=exc.name)) from None
 
 
 def _cmd_lab(args) -> int:
@@ -53,7 +56,8 @@ def _cmd_lab(args) -> int:
         cmd.append(f"--LabApp.default_url=/lab/tree/{start}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    print(f"Opening the workbook in {root} — open the URL printed below in your browser.", flush=True)
+    print(_("Opening the workbook in {root} — open the URL printed below in your browser.").format(root=root),
+          flush=True)
     return subprocess.call(cmd)
 
 
@@ -66,7 +70,7 @@ def _cmd_datasets(args) -> int:
         for name in datasets.names():
             shutil.copy(datasets.path(name), target / f"{name}.csv")
         shutil.copy(datasets.path(datasets.names()[0]).parent / "dictionary.yaml", target / "dictionary.yaml")
-        print(f"copied {len(datasets.names())} datasets and dictionary.yaml to {target}")
+        print(_("copied {n} datasets and dictionary.yaml to {target}").format(n=len(datasets.names()), target=target))
         return 0
     if args.name:
         try:
@@ -100,8 +104,8 @@ def _cmd_run(args) -> int:
         print(f"crmlab: {exc}", file=sys.stderr)
         return 1
     size = sum(f.stat().st_size for f in index.parent.rglob("*") if f.is_file())
-    print(f"Workbook published to {index} in {time.perf_counter() - start:.0f} s ({size / 1e6:.1f} MB); "
-          "open it in a browser, no server needed")
+    print(_("Workbook published to {index} in {seconds} s ({size} MB); open it in a browser, no server "
+            "needed").format(index=index, seconds=f"{time.perf_counter() - start:.0f}", size=f"{size / 1e6:.1f}"))
     return 0
 
 
@@ -128,12 +132,14 @@ def _cmd_grade(args) -> int:
                                          **options)
         with _wide_pandas():
             print(grades.to_string())
-        print(f"\ngrade book: {out}\nfeedback for students: {out.with_name(out.stem + '_feedback')}{os.sep}")
+        print()
+        print(_("grade book: {path}").format(path=out))
+        print(_("feedback for students: {path}").format(path=f"{out.with_name(out.stem + '_feedback')}{os.sep}"))
         for fmt in args.lms or ():
-            print(f"{fmt} import file: {out.with_name(f'{out.stem}_{fmt}.csv')}")
+            print(_("{lms} import file: {path}").format(lms=fmt, path=out.with_name(f"{out.stem}_{fmt}.csv")))
     else:
         if args.lms:
-            raise ValueError("--lms needs a folder of submissions (it exports a grade book)")
+            raise ValueError(_("--lms needs a folder of submissions (it exports a grade book)"))
         report = instructor.grade(target, args.autograder, **options)
         print(report)
     return 0
@@ -146,63 +152,63 @@ def _cmd_execute(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crmlab", description="The crmlab workbook: evaluating CRM performance "
-                                     "and its costs and benefits.")
+    parser = argparse.ArgumentParser(prog="crmlab", description=_("The crmlab workbook: evaluating CRM performance "
+                                                                   "and its costs and benefits."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("lab", help="open the workbook in JupyterLab")
+    p = sub.add_parser("lab", help=_("open the workbook in JupyterLab"))
     p.add_argument("--port", type=int, default=8888)
     p.add_argument("--ip", default="127.0.0.1")
     p.set_defaults(func=_cmd_lab)
 
-    p = sub.add_parser("datasets", help="list the datasets, show one's data dictionary, or export them")
-    p.add_argument("name", nargs="?", help="a dataset name: print its data dictionary")
-    p.add_argument("--export", metavar="DIR", help="copy every CSV and the dictionary to DIR")
+    p = sub.add_parser("datasets", help=_("list the datasets, show one's data dictionary, or export them"))
+    p.add_argument("name", nargs="?", help=_("a dataset name: print its data dictionary"))
+    p.add_argument("--export", metavar="DIR", help=_("copy every CSV and the dictionary to DIR"))
     p.set_defaults(func=_cmd_datasets)
 
-    p = sub.add_parser("run", help="publish the notebooks and cases, from their stored outputs, as a Jupyter Book")
-    p.add_argument("--out", default="build", help="output folder (default: build)")
+    p = sub.add_parser("run", help=_("publish the notebooks and cases, from their stored outputs, as a Jupyter Book"))
+    p.add_argument("--out", default="build", help=_("output folder (default: build)"))
     p.add_argument("--cases", choices=("student", "instructor"), default="student",
-                   help="publish the cases as student hand-outs (default) or with their solutions")
+                   help=_("publish the cases as student hand-outs (default) or with their solutions"))
     p.add_argument("--repository", default=None, metavar="URL",
-                   help="the workbook's public git repository, for the Binder and JupyterHub launch buttons "
-                        "(default: crmlab/book/_config.yml; '' for none)")
+                   help=_("the workbook's public git repository, for the Binder and JupyterHub launch buttons "
+                        "(default: crmlab/book/_config.yml; '' for none)"))
     p.add_argument("--jupyterhub", default=None, metavar="URL",
-                   help="a JupyterHub to open pages on through nbgitpuller (default: crmlab/book/_config.yml)")
+                   help=_("a JupyterHub to open pages on through nbgitpuller (default: crmlab/book/_config.yml)"))
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("app", help="serve one chapter as a stand-alone Voila app, e.g. 'crmlab app 05'")
-    p.add_argument("chapter", help="chapter number (00-08) or notebook path")
+    p = sub.add_parser("app", help=_("serve one chapter as a stand-alone Voila app, e.g. 'crmlab app 05'"))
+    p.add_argument("chapter", help=_("chapter number (00-08) or notebook path"))
     p.add_argument("--port", type=int, default=8866)
     p.set_defaults(func=_cmd_app)
 
-    p = sub.add_parser("student-version", help="strip solutions and hidden tests from a case (otter assign)")
-    p.add_argument("src", help="the instructor's case notebook")
-    p.add_argument("dest", help="output folder for the student version and the autograder")
+    p = sub.add_parser("student-version", help=_("strip solutions and hidden tests from a case (otter assign)"))
+    p.add_argument("src", help=_("the instructor's case notebook"))
+    p.add_argument("dest", help=_("output folder for the student version and the autograder"))
     p.add_argument("--roster", default=None, metavar="CSV",
-                   help="class roster (a student_id column): also write one hand-out per student, with their variant")
+                   help=_("class roster (a student_id column): also write one hand-out per student, with their variant"))
     p.add_argument("--key", default=None, metavar="FILE",
-                   help="course key file (default: $CRMLAB_COURSE_KEY); variants then come from the key (needs --roster)")
-    p.add_argument("--no-run-tests", action="store_true", help="do not check the solutions against the tests first")
+                   help=_("course key file (default: $CRMLAB_COURSE_KEY); variants then come from the key (needs --roster)"))
+    p.add_argument("--no-run-tests", action="store_true", help=_("do not check the solutions against the tests first"))
     p.set_defaults(func=_cmd_student_version)
 
-    p = sub.add_parser("grade", help="grade a submitted notebook, or every notebook in a folder (CSV of grades)")
-    p.add_argument("submission", help="a .ipynb file or a folder of them")
-    p.add_argument("--out", default=None, help="CSV file for a folder's grades (default: FOLDER/grades.csv)")
-    p.add_argument("--timeout", type=int, default=120, help="seconds a whole notebook may run (default: 120)")
+    p = sub.add_parser("grade", help=_("grade a submitted notebook, or every notebook in a folder (CSV of grades)"))
+    p.add_argument("submission", help=_("a .ipynb file or a folder of them"))
+    p.add_argument("--out", default=None, help=_("CSV file for a folder's grades (default: FOLDER/grades.csv)"))
+    p.add_argument("--timeout", type=int, default=120, help=_("seconds a whole notebook may run (default: 120)"))
     p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
-                   help="seconds one cell may run before it is interrupted (default: the smaller of 60 and --timeout)")
+                   help=_("seconds one cell may run before it is interrupted (default: the smaller of 60 and --timeout)"))
     p.add_argument("--autograder", default=None,
-                   help="autograder zip from student-version (default: the case's, from $CRMLAB_CASES or cases/)")
+                   help=_("autograder zip from student-version (default: the case's, from $CRMLAB_CASES or cases/)"))
     p.add_argument("--roster", default=None, metavar="CSV",
-                   help="class roster: owners from the file names, missing and unknown students flagged")
-    p.add_argument("--key", default=None, metavar="FILE", help="course key file (default: $CRMLAB_COURSE_KEY)")
+                   help=_("class roster: owners from the file names, missing and unknown students flagged"))
+    p.add_argument("--key", default=None, metavar="FILE", help=_("course key file (default: $CRMLAB_COURSE_KEY)"))
     p.add_argument("--lms", action="append", choices=("canvas", "moodle"), default=None,
-                   help="also write a grade-import file for this LMS (folders only; repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (folders only)")
+                   help=_("also write a grade-import file for this LMS (folders only; repeatable)"))
+    p.add_argument("--jobs", type=int, default=1, help=_("submissions graded at once (folders only)"))
     p.set_defaults(func=_cmd_grade)
 
-    p = sub.add_parser("execute", help="re-execute notebooks in place (outputs kept, no timing metadata)")
+    p = sub.add_parser("execute", help=_("re-execute notebooks in place (outputs kept, no timing metadata)"))
     p.add_argument("notebooks", nargs="+")
     p.add_argument("--timeout", type=int, default=300)
     p.set_defaults(func=_cmd_execute)

@@ -40,6 +40,8 @@ import pandas as pd
 from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number, share, vector
 from crmlab._results import ResultMixin
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "nps", "nps_ci", "NPSResult", "csat", "csat_ci", "CSATResult", "wilson_interval",
@@ -118,10 +120,11 @@ class NPSResult(ResultMixin):
     low: float
     high: float
     level: float
-    _title = "Net promoter score (净推荐值)"
+    _title = N_("Net promoter score (净推荐值)")
 
     def _headline(self) -> dict:
-        return {"NPS": self.nps, f"{self.level:.0%} CI": f"{self.low:.1f} to {self.high:.1f}", "n": self.n}
+        return {"NPS": self.nps, _("{level} CI").format(level=f"{self.level:.0%}"):
+                _("{low} to {high}").format(low=f"{self.low:.1f}", high=f"{self.high:.1f}"), "n": self.n}
 
     def to_frame(self) -> pd.DataFrame:
         """Shares of promoters, passives and detractors."""
@@ -233,10 +236,11 @@ class CSATResult(ResultMixin):
     high: float
     level: float
     distribution: pd.Series = field(compare=False, repr=False)
-    _title = "Customer satisfaction (top-box share)"
+    _title = N_("Customer satisfaction (top-box share)")
 
     def _headline(self) -> dict:
-        return {"CSAT": self.csat, f"{self.level:.0%} CI": f"{self.low:.4f} to {self.high:.4f}", "n": self.n}
+        return {"CSAT": self.csat, _("{level} CI").format(level=f"{self.level:.0%}"):
+                _("{low} to {high}").format(low=f"{self.low:.4f}", high=f"{self.high:.4f}"), "n": self.n}
 
     def to_frame(self) -> pd.DataFrame:
         """Answers per rating with their shares."""
@@ -329,11 +333,11 @@ class CustomerFlow(ResultMixin):
     churn: float
     acquisition: float
     growth: float
-    _title = "Customer flow"
+    _title = N_("Customer flow")
 
     def _headline(self) -> dict:
-        return {"retention": self.retention, "churn": self.churn, "acquisition": self.acquisition,
-                "net growth": self.growth}
+        return {_("retention"): self.retention, _("churn"): self.churn, _("acquisition"): self.acquisition,
+                _("net growth"): self.growth}
 
     def to_frame(self) -> pd.DataFrame:
         """Counts of customers at the start, kept, lost, won and at the end."""
@@ -573,7 +577,7 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
 # ---------------------------------------------------------------------------
 
 #: Tier names, most valuable first: VIP客户, 主要客户 (key), 普通客户 (ordinary), 小客户 (small).
-TIER_NAMES = ("VIP", "key", "ordinary", "small")
+TIER_NAMES = (N_("VIP"), N_("key"), N_("ordinary"), N_("small"))
 #: Default shares of customers per tier (the customer pyramid 客户金字塔: 1 %, 4 %, 15 %, 80 %).
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 
@@ -623,11 +627,11 @@ class CustomerTiers(ResultMixin):
     summary: pd.DataFrame
     top20_share: float
     values: pd.Series = field(compare=False, repr=False)
-    _title = "Customer tiers (客户分级)"
+    _title = N_("Customer tiers (客户分级)")
 
     def _headline(self) -> dict:
-        return {"customers": int(self.summary["customers"].sum()), "total value": float(self.values.sum()),
-                "value share of top 20 %": self.top20_share}
+        return {_("customers"): int(self.summary["customers"].sum()), _("total value"): float(self.values.sum()),
+                _("value share of top 20 %"): self.top20_share}
 
     def to_frame(self) -> pd.DataFrame:
         """Per tier: customers, their share, total and mean value, value share."""
@@ -775,10 +779,10 @@ class CohortCLV(ResultMixin):
     total: float
     customers: float
     acquisition_cost: float
-    _title = "Cohort lifetime value"
+    _title = N_("Cohort lifetime value")
 
     def _headline(self) -> dict:
-        return {"CLV per customer": self.clv, "cohort value": self.total, "customers": self.customers}
+        return {_("CLV per customer"): self.clv, _("cohort value"): self.total, _("customers"): self.customers}
 
     def to_frame(self) -> pd.DataFrame:
         """Per period: customers still active, margin, discount factor, present value, cumulative value."""
@@ -852,15 +856,15 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
 #: Segment of a customer by (recency level, frequency level); levels are "low", "mid", "high".
 #: :func:`rfm` labels a customer "new customers" instead when the first purchase is recent (see ``new_within``).
 RFM_SEGMENTS = {
-    ("high", "high"): "champions",
-    ("high", "mid"): "potential loyalists",
-    ("high", "low"): "promising",
-    ("mid", "high"): "loyal customers",
-    ("mid", "mid"): "need attention",
-    ("mid", "low"): "about to sleep",
-    ("low", "high"): "at risk",
-    ("low", "mid"): "hibernating",
-    ("low", "low"): "lost",
+    ("high", "high"): N_("champions"),
+    ("high", "mid"): N_("potential loyalists"),
+    ("high", "low"): N_("promising"),
+    ("mid", "high"): N_("loyal customers"),
+    ("mid", "mid"): N_("need attention"),
+    ("mid", "low"): N_("about to sleep"),
+    ("low", "high"): N_("at risk"),
+    ("low", "mid"): N_("hibernating"),
+    ("low", "low"): N_("lost"),
 }
 
 
@@ -913,7 +917,7 @@ def rfm_segment(r, f, bins: int = 5):
 
 
 #: Segment of customers too new to have a purchase frequency (see :func:`rfm`).
-NEW_SEGMENT = "new customers"
+NEW_SEGMENT = N_("new customers")
 
 
 def _score(values: np.ndarray, bins: int, best_low: bool) -> np.ndarray:
@@ -1303,7 +1307,7 @@ class BetaGeoResult(ResultMixin):
     T: pd.Series = field(compare=False, repr=False)
     #: Why the fit is unreliable, in words (empty for a sound fit); see :class:`BetaGeoWarning`.
     problems: tuple = field(default=(), compare=False)
-    _title = "BG/NBD model"
+    _title = N_("BG/NBD model")
 
     @property
     def params(self) -> pd.Series:
@@ -1311,10 +1315,10 @@ class BetaGeoResult(ResultMixin):
         return pd.Series([self.r, self.alpha, self.a, self.b], index=["r", "alpha", "a", "b"], name="estimate")
 
     def _headline(self) -> dict:
-        out = {"log-likelihood": self.log_likelihood, "customers": self.n, "converged": self.converged,
-               "iterations": self.iterations}
+        out = {_("log-likelihood"): self.log_likelihood, _("customers"): self.n, _("converged"): self.converged,
+               _("iterations"): self.iterations}
         if self.problems:
-            out["unreliable"] = "; ".join(self.problems)
+            out[_("unreliable")] = "; ".join(self.problems)
         return out
 
     @property

@@ -24,6 +24,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from crmlab.i18n import N_
+
 # ---------------------------------------------------------------------------
 # Retail service-quality survey (performance-evaluation and relative-performance matrices)
 # ---------------------------------------------------------------------------
@@ -267,7 +269,7 @@ def expert_rankings(seed: int = 20240801, experts: int = 10, rounds: int = 3) ->
     return pd.DataFrame(rows, columns=["round", "expert", "perspective", "indicator", "rank"])
 
 
-GRADES = ("excellent", "good", "fair", "poor")
+GRADES = (N_("excellent"), N_("good"), N_("fair"), N_("poor"))
 
 
 def scorecard_votes(seed: int = 20240901, raters: int = 20) -> pd.DataFrame:

@@ -39,6 +39,8 @@ import pandas as pd
 
 from crmlab import _checks
 from crmlab._results import ResultMixin, one_line_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "npv", "irr", "irrs", "payback", "discounted_payback", "roi", "appraise", "Appraisal", "npv_profile",
@@ -425,11 +427,11 @@ class Appraisal(ResultMixin):
     discounted_payback: float
     profitability_index: float
 
-    _title = "Project appraisal"
+    _title = N_("Project appraisal")
 
     def _headline(self) -> dict:
-        return {"rate": self.rate, "NPV": self.npv, "IRR": self.irr, "payback (years)": self.payback,
-                "discounted payback (years)": self.discounted_payback}
+        return {_("rate"): self.rate, "NPV": self.npv, "IRR": self.irr, _("payback (years)"): self.payback,
+                _("discounted payback (years)"): self.discounted_payback}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per period: flow, discount factor, present value and the two cumulative sums."""
@@ -533,7 +535,7 @@ class CapitalisedExpense(ResultMixin):
     amortisation: float
     expense: float
 
-    _title = "Capitalised expense"
+    _title = N_("Capitalised expense")
 
     @property
     def nopat_adjustment(self) -> float:
@@ -547,7 +549,8 @@ class CapitalisedExpense(ResultMixin):
         return self.expense - self.amortisation
 
     def _headline(self) -> dict:
-        return {"asset": self.asset, "amortisation": self.amortisation, "profit adjustment": self.nopat_adjustment}
+        return {_("asset"): self.asset, _("amortisation"): self.amortisation,
+                _("profit adjustment"): self.nopat_adjustment}
 
     def to_frame(self) -> pd.DataFrame:
         n = len(self.expenses)
@@ -626,7 +629,7 @@ class EVAStatement(ResultMixin):
     capital_adjustments: Mapping[str, float] = field(default_factory=dict)
     nopat_adjustments: Mapping[str, float] = field(default_factory=dict)
 
-    _title = "Economic value added"
+    _title = N_("Economic value added")
 
     @property
     def operating_tax(self) -> float:
@@ -666,8 +669,8 @@ class EVAStatement(ResultMixin):
         return self.nopat / self.capital if self.capital else math.nan
 
     def _headline(self) -> dict:
-        return {"NOPAT": self.nopat, "capital": self.capital, "WACC": self.wacc, "EVA": self.eva,
-                "return on capital": self.return_on_capital}
+        return {"NOPAT": self.nopat, _("capital"): self.capital, "WACC": self.wacc, "EVA": self.eva,
+                _("return on capital"): self.return_on_capital}
 
     def to_frame(self) -> pd.DataFrame:
         rows = [("operating profit (EBIT)", self.ebit)]
@@ -854,7 +857,7 @@ class InvestmentEVA(ResultMixin):
     life: int
     ebitda: tuple[float, ...]
 
-    _title = "EVA of an investment"
+    _title = N_("EVA of an investment")
 
     def to_frame(self) -> pd.DataFrame:
         """Per year: capital at the start, depreciation, EBIT, NOPAT, capital charge, EVA and cash flow."""
@@ -884,7 +887,7 @@ class InvestmentEVA(ResultMixin):
         return npv(self.wacc, [-self.investment, *self.to_frame()["cash flow"]])
 
     def _headline(self) -> dict:
-        return {"investment": self.investment, "WACC": self.wacc, "MVA = PV of EVA": self.mva, "NPV": self.npv}
+        return {_("investment"): self.investment, "WACC": self.wacc, _("MVA = PV of EVA"): self.mva, "NPV": self.npv}
 
     def plot(self, ax=None, currency: str = ""):
         """Yearly EVA bars with NOPAT and the capital charge; ``currency`` names the unit ("CNY")."""
@@ -951,10 +954,10 @@ class TornadoResult(ResultMixin):
     table: pd.DataFrame
     output: str = "output"
 
-    _title = "Sensitivity (tornado)"
+    _title = N_("Sensitivity (tornado)")
 
     def _headline(self) -> dict:
-        return {f"base {self.output}": self.base}
+        return {_("base {output}").format(output=self.output): self.base}
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()

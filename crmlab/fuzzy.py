@@ -65,6 +65,8 @@ import pandas as pd
 from crmlab._checks import _to_float, choice, fail, vector
 from crmlab._checks import weights as check_weights
 from crmlab._results import ResultMixin, table_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "OPERATORS",
@@ -344,7 +346,7 @@ class FuzzyResult(ResultMixin):
     membership: pd.DataFrame = field(default=None, repr=False)
     grade_scores: pd.Series | None = field(default=None, repr=False)
 
-    _title = "Fuzzy comprehensive evaluation"
+    _title = N_("Fuzzy comprehensive evaluation")
 
     __repr__ = table_repr
 
@@ -387,12 +389,12 @@ class FuzzyResult(ResultMixin):
         return not self.caveats
 
     def _headline(self) -> dict:
-        out = {"operator": f"{self.operator} {OPERATORS[self.operator]}", "grade": self.grade}
+        out = {_("operator"): f"{self.operator} {OPERATORS[self.operator]}", _("grade"): self.grade}
         if self.score is not None:
-            out["score"] = self.score
-            out["score's nearest grade"] = self.score_grade
-        out["validity α"] = self.validity
-        out["max-membership grade reliable"] = self.reliable
+            out[_("score")] = self.score
+            out[_("score's nearest grade")] = self.score_grade
+        out[_("validity α")] = self.validity
+        out[_("max-membership grade reliable")] = self.reliable
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -497,7 +499,7 @@ class LevelsResult(ResultMixin):
     group_weights: pd.Series = field(repr=False)
     indicator_weights: pd.Series = field(repr=False)
 
-    _title = "Multi-level fuzzy comprehensive evaluation"
+    _title = N_("Multi-level fuzzy comprehensive evaluation")
 
     __repr__ = table_repr
 

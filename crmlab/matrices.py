@@ -53,6 +53,8 @@ import pandas as pd
 from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number
 from crmlab._results import ResultMixin
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "PEM_QUADRANTS",
@@ -70,9 +72,9 @@ __all__ = [
 
 
 #: PEM quadrants in the order (high importance, low performance), (high, high), (low, low), (low, high).
-PEM_QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
+PEM_QUADRANTS = (N_("concentrate here"), N_("keep up the good work"), N_("low priority"), N_("possible overkill"))
 #: RPM quadrants in the order (high importance, gap < 0), (high, gap ≥ 0), (low, gap < 0), (low, gap ≥ 0).
-RPM_QUADRANTS = ("urgent weakness", "competitive strength", "minor weakness", "minor strength")
+RPM_QUADRANTS = (N_("urgent weakness"), N_("competitive strength"), N_("minor weakness"), N_("minor strength"))
 
 _CONVENTIONS = ("mean", "median")
 _ATTRS_KEY = "crmlab_matrix"
@@ -361,10 +363,10 @@ class DerivedImportance(ResultMixin):
     level: float
     n: int
     r_squared: float = field(default=float("nan"))
-    _title = "Derived importance"
+    _title = N_("Derived importance")
 
     def _headline(self) -> dict:
-        out = {"method": self.method, "respondents": self.n, "level": self.level}
+        out = {_("method"): self.method, _("respondents"): self.n, _("level"): self.level}
         if self.method == "regression":
             out["R²"] = self.r_squared
         return out
@@ -563,7 +565,7 @@ def action_list(data: pd.DataFrame, importance: str = "importance", performance:
         urgent = (rel["quadrant"] == RPM_QUADRANTS[0]).to_numpy()
     shortfall = below + behind
     tier = np.select([concentrate & urgent, concentrate, urgent, ~hi_imp & (shortfall > 0)], [0, 1, 2, 3], default=4)
-    actions = np.array(["fix first", "fix", "catch up", "watch", "no action"])[tier]
+    actions = np.array([N_("fix first"), N_("fix"), N_("catch up"), N_("watch"), N_("no action")])[tier]
     out["importance"], out["performance"] = imp, perf
     if competitor is not None:
         out["competitor"] = data[competitor].to_numpy(dtype=float)
@@ -589,7 +591,7 @@ def action_list(data: pd.DataFrame, importance: str = "importance", performance:
 
 
 #: The call for an attribute whose confidence interval crosses a crosshair line.
-TOO_CLOSE = "too close to call"
+TOO_CLOSE = N_("too close to call")
 
 
 def _survey_arrays(responses, attributes, firm, own, competitor, importance_prefix, performance_prefix):

@@ -56,6 +56,8 @@ import pandas as pd
 from crmlab import _checks
 from crmlab._checks import columns, fail, number
 from crmlab._results import ResultMixin, table_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 from crmlab.scorecard import STATUS_THRESHOLDS, achievement, status
 
 __all__ = [
@@ -73,10 +75,10 @@ __all__ = [
 LEVELS = ("vision", "business units", "business operating systems", "departments and work centres")
 #: Display names of the levels (English and Chinese).
 LEVEL_NAMES = {
-    0: "Corporate vision\n企业愿景",
-    1: "Business units\n业务单元",
-    2: "Business operating systems\n经营系统",
-    3: "Departments & work centres\n部门与工作中心",
+    0: N_("Corporate vision\n企业愿景"),
+    1: N_("Business units\n业务单元"),
+    2: N_("Business operating systems\n经营系统"),
+    3: N_("Departments & work centres\n部门与工作中心"),
 }
 #: Chinese names of the classic nodes.
 NODE_NAMES = {
@@ -213,7 +215,7 @@ class Pyramid(ResultMixin):
     cap: float = 1.2
     thresholds: dict = field(default_factory=lambda: dict(STATUS_THRESHOLDS))
 
-    _title = "Performance pyramid"
+    _title = N_("Performance pyramid")
 
     __repr__ = table_repr
 
@@ -233,8 +235,8 @@ class Pyramid(ResultMixin):
         return str(self.nodes.at[self.root, "status"])
 
     def _headline(self) -> dict:
-        return {"vision score": self.score, "status": self.status, "nodes": len(self.nodes),
-                "measures": len(self.measures)}
+        return {_("vision score"): self.score, _("status"): self.status, _("nodes"): len(self.nodes),
+                _("measures"): len(self.measures)}
 
     def to_frame(self) -> pd.DataFrame:
         """The nodes table, top level first."""

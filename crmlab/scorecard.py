@@ -53,6 +53,8 @@ import pandas as pd
 from crmlab import _checks
 from crmlab._checks import choice, columns, fail, number
 from crmlab._results import ResultMixin, table_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "PERSPECTIVES",
@@ -72,15 +74,15 @@ __all__ = [
 PERSPECTIVES = ("financial", "customer", "internal_process", "learning_growth")
 #: Display names, English and Chinese.
 PERSPECTIVE_NAMES = {
-    "financial": "Financial 财务",
-    "customer": "Customer 客户",
-    "internal_process": "Internal process 内部流程",
-    "learning_growth": "Learning & growth 学习与成长",
+    "financial": N_("Financial 财务"),
+    "customer": N_("Customer 客户"),
+    "internal_process": N_("Internal process 内部流程"),
+    "learning_growth": N_("Learning & growth 学习与成长"),
 }
 #: "higher" is better (revenue, retention) or "lower" is better (cost, resolution time).
 DIRECTIONS = ("higher", "lower")
 #: Lower bounds of the statuses: a score ≥ 0.95 is on track, ≥ 0.85 at risk, anything lower off track.
-STATUS_THRESHOLDS = {"on track": 0.95, "at risk": 0.85}
+STATUS_THRESHOLDS = {N_("on track"): 0.95, N_("at risk"): 0.85}
 #: Columns a scorecard table must have (``objective`` and ``unit`` are optional).
 REQUIRED_COLUMNS = ("perspective", "measure", "target", "actual", "direction", "weight")
 
@@ -203,8 +205,8 @@ def status(score, thresholds: Mapping | None = None):
         values = _checks._float_array("score", score, "achievement scores")
         if np.isinf(values).any():
             raise fail("score", "finite achievement scores (NaN for no data)", values[np.isinf(values)][0])
-    labels = np.where(values >= on, "on track", np.where(values >= risk, "at risk", "off track"))
-    labels = np.where(np.isnan(values), "no data", labels)
+    labels = np.where(values >= on, N_("on track"), np.where(values >= risk, N_("at risk"), N_("off track")))
+    labels = np.where(np.isnan(values), N_("no data"), labels)
     return str(labels) if labels.ndim == 0 else labels.tolist()
 
 
@@ -265,7 +267,7 @@ class Scorecard(ResultMixin):
     cap: float = 1.2
     thresholds: dict = field(default_factory=lambda: dict(STATUS_THRESHOLDS))
 
-    _title = "Balanced scorecard"
+    _title = N_("Balanced scorecard")
 
     __repr__ = table_repr
 
@@ -301,8 +303,8 @@ class Scorecard(ResultMixin):
         return frame[["name", "weight", "measures", "achievement", "contribution", "status"]]
 
     def _headline(self) -> dict:
-        return {"total score": self.total, "status": self.status, "measures": len(self.measures),
-                "cap": self.cap}
+        return {_("total score"): self.total, _("status"): self.status, _("measures"): len(self.measures),
+                _("cap"): self.cap}
 
     def to_frame(self) -> pd.DataFrame:
         """The measures table (see :attr:`measures`)."""
@@ -311,8 +313,9 @@ class Scorecard(ResultMixin):
     def _repr_html_(self) -> str:
         base = super()._repr_html_()
         persp = self.by_perspective().to_html(float_format=lambda x: f"{x:,.4f}", border=0)
-        head, _, rest = base.partition("</p>")
-        return f"{head}</p><p><i>By perspective</i></p>{persp}<p><i>Measures</i></p>{rest}"
+        head, _sep, rest = base.partition("</p>")
+        by_perspective, measures = _("By perspective"), _("Measures")
+        return f"{head}</p><p><i>{by_perspective}</i></p>{persp}<p><i>{measures}</i></p>{rest}"
 
     def reweight(self, perspective_weights) -> Scorecard:
         """The same scorecard with new perspective weights; measures keep their shares within a perspective.

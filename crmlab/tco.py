@@ -35,6 +35,8 @@ import pandas as pd
 
 from crmlab import _checks
 from crmlab._results import ResultMixin, one_line_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = ["COMPONENTS", "RULES", "validate", "total", "by_year", "by_component", "audit", "simulate",
            "Simulation", "short_view_gap", "with_contingency", "cost_per_user", "read_items", "write_items", "plan_tco", "TCOPlan"]
@@ -286,7 +288,7 @@ class Simulation(ResultMixin):
     high: float = 0.8
     correlation: float = 0.8
 
-    _title = "TCO Monte Carlo"
+    _title = N_("TCO Monte Carlo")
 
     def percentile(self, q: float) -> float:
         """The budget that covers ``q`` % of the simulated scenarios."""
@@ -311,8 +313,8 @@ class Simulation(ResultMixin):
         return float(np.mean(self.totals <= b))
 
     def _headline(self) -> dict:
-        return {"scenarios": int(self.totals.size), "planned": self.planned,
-                "chance the plan is enough": self.probability_within(self.planned)}
+        return {_("scenarios"): int(self.totals.size), _("planned"): self.planned,
+                _("chance the plan is enough"): self.probability_within(self.planned)}
 
     def to_frame(self) -> pd.DataFrame:
         """Budgets: the plan and the P50/P80/P95 totals, each with its overrun over the plan."""
@@ -588,7 +590,7 @@ class TCOPlan(ResultMixin):
     benefits: pd.Series
     rate: float
 
-    _title = "TCO plan"
+    _title = N_("TCO plan")
 
     def __repr__(self) -> str:
         a = self.appraisal
@@ -668,8 +670,8 @@ class TCOPlan(ResultMixin):
 
     def _headline(self) -> dict:
         a = self.appraisal
-        return {"TCO": self.total, "present value of TCO": self.present_value, "NPV": a.npv, "ROI": self.roi,
-                "IRR": a.irr, "payback (years)": a.payback}
+        return {"TCO": self.total, _("present value of TCO"): self.present_value, "NPV": a.npv, "ROI": self.roi,
+                "IRR": a.irr, _("payback (years)"): a.payback}
 
     def to_frame(self) -> pd.DataFrame:
         """Year by year: cost per component, total cost, benefit, net flow and cumulative net flow."""

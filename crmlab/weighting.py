@@ -43,6 +43,8 @@ import pandas as pd
 
 from crmlab._checks import choice, fail, number
 from crmlab._results import ResultMixin, table_repr
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 __all__ = [
     "RANDOM_INDEX",
@@ -240,13 +242,13 @@ class AHPResult(ResultMixin):
     matrix: pd.DataFrame = field(repr=False)
     method: str = "eigen"
 
-    _title = "AHP priority weights"
+    _title = N_("AHP priority weights")
 
     __repr__ = table_repr
 
     def _headline(self) -> dict:
         return {"n": len(self.weights), "λmax": self.lambda_max, "CI": self.ci, "CR": self.cr,
-                "consistent (CR ≤ 0.10)": self.consistent}
+                _("consistent (CR ≤ 0.10)"): self.consistent}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: its weight and its rank (1 = most important)."""
@@ -303,9 +305,9 @@ class AHPResult(ResultMixin):
         if self.consistent:
             return html
         advice = self.revisit().to_html(index=False, float_format=lambda x: f"{x:,.4f}", border=0)
-        return (html[: -len("</div>")]
-                + f"<p><b>CR = {self.cr:.4f} &gt; 0.10: revisit these judgments first</b> "
-                  "(largest deviation from what the weights imply)</p>" + advice + "</div>")
+        warning = _("CR = {cr} &gt; 0.10: revisit these judgments first").format(cr=f"{self.cr:.4f}")
+        why = _("(largest deviation from what the weights imply)")
+        return html[: -len("</div>")] + f"<p><b>{warning}</b> {why}</p>" + advice + "</div>"
 
     def plot(self, ax=None):
         """Bar chart of the weights, largest first, with the consistency ratio in the title."""
@@ -515,12 +517,12 @@ class KendallResult(ResultMixin):
     n: int
     rank_sums: pd.Series
 
-    _title = "Kendall's coefficient of concordance"
+    _title = N_("Kendall's coefficient of concordance")
 
     __repr__ = table_repr
 
     def _headline(self) -> dict:
-        return {"W": self.w, "χ²": self.chi2, "df": self.df, "p-value": self.p_value, "experts": self.m}
+        return {"W": self.w, "χ²": self.chi2, _("df"): self.df, _("p-value"): self.p_value, _("experts"): self.m}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: rank sum and mean rank."""
@@ -729,7 +731,7 @@ class DelphiResult(ResultMixin):
     converged: bool
     cv_threshold: float
 
-    _title = "Delphi rounds"
+    _title = N_("Delphi rounds")
 
     __repr__ = table_repr
 
@@ -746,9 +748,9 @@ class DelphiResult(ResultMixin):
 
     def _headline(self) -> dict:
         last = self.concordance.iloc[-1]
-        return {"rounds": len(self.weights), "W (last round)": float(last["W"]),
-                "p-value": float(last["p_value"]), "max CV": float(last["max_cv"]),
-                f"converged (CV ≤ {self.cv_threshold:g})": self.converged}
+        return {_("rounds"): len(self.weights), _("W (last round)"): float(last["W"]),
+                _("p-value"): float(last["p_value"]), _("max CV"): float(last["max_cv"]),
+                _("converged (CV ≤ {threshold})").format(threshold=f"{self.cv_threshold:g}"): self.converged}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: its weight in each round, and its mean rank and CV in the last round."""

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from crmlab.i18n import gettext as _
+
 # Every character a student may type for a minus sign, after NFKC folding (which already maps the
 # full-width ``－`` and the small ``﹣`` to ``-``).
 _DASHES = dict.fromkeys(map(ord, "\u2212\u2013\u2014\u2012\u2010\u2011\u2015\ufe63\uff0d"), "-")
@@ -91,7 +93,7 @@ def normalise(text: str) -> str:
 
 def _typed_decimals(number: str) -> int:
     """Decimals typed, counting the exponent: ``1.25`` → 2, ``1.2e6`` → −5, ``3e-4`` → 4."""
-    mantissa, _, exponent = number.lower().partition("e")
+    mantissa, _dot, exponent = number.lower().partition("e")
     places = len(mantissa.split(".")[1]) if "." in mantissa else 0
     return places - int(exponent) if exponent else places
 
@@ -99,17 +101,18 @@ def _typed_decimals(number: str) -> int:
 def _from_number(answer) -> ParsedNumber:
     if isinstance(answer, numbers.Integral):
         if abs(int(answer)) > _LARGEST:  # float(10**400) would raise OverflowError
-            raise AnswerError(f"A number with {len(str(abs(int(answer))))} digits is too large to be a sensible "
-                              "answer.")
+            raise AnswerError(_("A number with {digits} digits is too large to be a sensible answer.").format(
+                digits=len(str(abs(int(answer))))))
         return ParsedNumber(float(answer), decimals=0, text=str(int(answer)))
     try:
         value = float(answer)
     except (OverflowError, ValueError, TypeError):
-        raise AnswerError(f"Type a number; could not read {type(answer).__name__}.") from None
+        # TRANSLATORS: {type} is a Python type name such as str or list; keep it as it is.
+        raise AnswerError(_("Type a number; could not read {type}.").format(type=type(answer).__name__)) from None
     if not math.isfinite(value):
-        raise AnswerError(f"{answer!r} is not a finite number.")
+        raise AnswerError(_("{answer} is not a finite number.").format(answer=repr(answer)))
     if abs(value) > _LARGEST:
-        raise AnswerError(f"{value:.3e} is too large to be a sensible answer.")
+        raise AnswerError(_("{answer} is too large to be a sensible answer.").format(answer=f"{value:.3e}"))
     return ParsedNumber(value, text=repr(value))
 
 
@@ -133,52 +136,54 @@ def parse_number(answer) -> ParsedNumber:
     crmlab.exercises._parse.AnswerError: '1e999' is too large to be a sensible answer.
     """
     if answer is None:
-        raise AnswerError("Type an answer first.")
+        raise AnswerError(_("Type an answer first."))
     if isinstance(answer, bool):
-        raise AnswerError("Type a number, not True or False.")
+        raise AnswerError(_("Type a number, not True or False."))
     if isinstance(answer, numbers.Real):
         return _from_number(answer)
     if not isinstance(answer, str):
-        raise AnswerError(f"Type a number; got {type(answer).__name__}.")
+        raise AnswerError(_("Type a number; got {type}.").format(type=type(answer).__name__))
     text = normalise(answer)
     if not text:
-        raise AnswerError("Type an answer first.")
+        raise AnswerError(_("Type an answer first."))
     raw = text
     if len(text) > 80:
-        raise AnswerError("That is too long to be one number: type just the number.")
+        raise AnswerError(_("That is too long to be one number: type just the number."))
     # A space (or thin space) before exactly three digits separates thousands: "1 234 567".
     text = re.sub(r"(?<=\d)[ \u00a0\u2009\u202f'](?=\d{3}(?!\d))", ",", text)
     if re.search(r"\d[\s\u00a0\u2009\u202f]+[\d.]", text):
-        raise AnswerError(f"{raw!r} looks like several numbers; type just one.")
+        # TRANSLATORS: {answer} is what the student typed, in quotes.
+        raise AnswerError(_("{answer} looks like several numbers; type just one.").format(answer=repr(raw)))
     text = _SPACES.sub("", text)
     negative = False
     percent = False
     multiplier = 1.0
     # Peel signs, currency, percent, multiplier and accounting brackets off both ends, in any order
     # ("-¥1.2m", "¥(1,234)", "(12%)", "508.2 million CNY", "CNY 5.08亿").
-    for _ in range(8):
+    for _attempt in range(8):
         before = text
         if text.startswith("(") and text.endswith(")") and len(text) > 2:
             if negative:
-                raise AnswerError(f"{raw!r} has two minus signs; type one number.")
+                raise AnswerError(_("{answer} has two minus signs; type one number.").format(answer=repr(raw)))
             negative, text = True, text[1:-1]
         if text[:1] in "+-" and len(text) > 1 and not _NUMBER.match(text):
             # A sign before a currency sign or bracket: "-¥1,200", "-(5)" is refused below.
             if text[0] == "-":
                 if negative:
-                    raise AnswerError(f"{raw!r} has two minus signs; type one number.")
+                    raise AnswerError(_("{answer} has two minus signs; type one number.").format(answer=repr(raw)))
                 negative = True
             text = text[1:]
         text = _CURRENCY_FRONT.sub("", text)
         text = _CURRENCY_BACK.sub("", text)
         if text.endswith("%") or text.lower().endswith("pct"):
             if percent:
-                raise AnswerError(f"{raw!r} has two percent signs; type one number.")
+                raise AnswerError(_("{answer} has two percent signs; type one number.").format(answer=repr(raw)))
             percent, text = True, text[:-1] if text.endswith("%") else text[:-3]
         found = _MULTIPLIER_BACK.search(text)
         if found and len(text) > len(found.group(1)) and not text[: found.start()].endswith(("e", "E")):
             if multiplier != 1.0:
-                raise AnswerError(f"{raw!r} has two multipliers; type one, e.g. 1.2m or 120万.")
+                raise AnswerError(_("{answer} has two multipliers; type one, e.g. 1.2m or 120万.").format(
+                    answer=repr(raw)))
             multiplier, text = _MULTIPLIERS[found.group(1).lower()], text[: found.start()]
         if text == before:
             break
@@ -187,21 +192,25 @@ def parse_number(answer) -> ParsedNumber:
             text = text.replace(",", "")
         elif re.fullmatch(r"[+-]?\d+,\d+", text):
             # "0,12" is a decimal comma in much of Europe; say so rather than guess.
-            raise AnswerError(f"{raw!r}: use a dot for decimals (0.12), and commas only between thousands (1,200).")
+            raise AnswerError(_("{answer}: use a dot for decimals (0.12), and commas only between thousands "
+                                "(1,200).").format(answer=repr(raw)))
         else:
-            raise AnswerError(f"{raw!r} looks like several numbers; type just one.")
+            raise AnswerError(_("{answer} looks like several numbers; type just one.").format(answer=repr(raw)))
     if not _NUMBER.match(text):
         if any(ch.isdigit() for ch in text):
-            raise AnswerError(f"Could not read {raw!r} as a number: type digits only, e.g. 0.12, 12% or 1,200.")
-        raise AnswerError(f"{raw!r} is not a number: type digits, e.g. 0.12, 12% or 1,200.")
+            raise AnswerError(_("Could not read {answer} as a number: type digits only, e.g. 0.12, 12% or "
+                                "1,200.").format(answer=repr(raw)))
+        raise AnswerError(_("{answer} is not a number: type digits, e.g. 0.12, 12% or 1,200.").format(
+            answer=repr(raw)))
     if negative and text[:1] in "+-":
-        raise AnswerError(f"{raw!r} has two signs; type one number, e.g. -1,234 or (1,234).")
+        raise AnswerError(_("{answer} has two signs; type one number, e.g. -1,234 or (1,234).").format(
+            answer=repr(raw)))
     try:
         value = float(text) * multiplier
     except OverflowError:  # pragma: no cover - float() of a str returns inf rather than raising
         value = math.inf
     if not math.isfinite(value) or abs(value) > _LARGEST:
-        raise AnswerError(f"{raw!r} is too large to be a sensible answer.")
+        raise AnswerError(_("{answer} is too large to be a sensible answer.").format(answer=repr(raw)))
     if negative:
         value = -value
     if percent:

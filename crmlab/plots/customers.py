@@ -16,6 +16,8 @@ from matplotlib.patches import Rectangle
 
 from crmlab import _checks
 from crmlab._checks import fail
+from crmlab.i18n import gettext as _
+from crmlab.i18n import translate
 
 __all__ = [
     "QUADRANT_COLOURS",
@@ -62,6 +64,11 @@ def _families() -> list[str]:
     families = list(plt.rcParams["font.family"])
     cjk = register_cjk_font()
     return families if cjk in families else [*families, cjk]
+
+
+def _legend_font() -> dict:
+    """Legend font properties: the legend's usual size, with the CJK fallback for Chinese labels."""
+    return {"family": _families(), "size": plt.rcParams["legend.fontsize"]}
 
 
 def _title(ax, text: str, **kwargs):
@@ -301,8 +308,8 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
                              ("left", "bottom", 0.01, 0.015), ("right", "bottom", 0.99, 0.015)]):
         colour = QUADRANT_COLOURS[name]
         ax.add_patch(Rectangle((cx, cy), w, h, facecolor=colour, alpha=0.09, edgecolor="none", zorder=0))
-        label = ax.text(tx, ty, name, transform=ax.transAxes, ha=ha, va=va, fontsize=fontsize + 1,
-                        color=colour, style="italic", fontweight="bold", zorder=1)
+        label = ax.text(tx, ty, translate(name), transform=ax.transAxes, ha=ha, va=va, fontsize=fontsize + 1,
+                        color=colour, style="italic", fontweight="bold", zorder=1, fontfamily=_families())
         obstacles.append(label.get_window_extent(renderer).padded(2).extents)
     ax.axvline(cut_x, color="0.3", lw=1.0, ls="--", zorder=2)
     ax.axhline(cut_y, color="0.3", lw=1.0, ls="--", zorder=2)
@@ -320,32 +327,38 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
 
             key = Line2D([], [], ls="none", marker="o", markersize=7, markerfacecolor="white", markeredgecolor="0.3",
                          markeredgewidth=1.8,
-                         label=f"hollow: too close to call (the {intervals['level']:.0%} bootstrap interval crosses "
-                               "a line)")
+                         label=_("hollow: too close to call (the {level} bootstrap interval crosses a line)").format(
+                             level=f"{intervals['level']:.0%}"))
             ax.legend(handles=[key], loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
+                      prop={"family": _families(), "size": fontsize},
                       fontsize=fontsize, borderaxespad=1.6)
     else:
         ax.scatter(xs, ys, c=colours, s=55, edgecolor="white", linewidth=0.8, zorder=3)
     convention = info.get("convention", "point")
-    where = {"mean": "means", "median": "medians"}.get(convention, "a fixed point")
+    point = f"({cut_y:g}, {cut_x:g})"
     if kind == "pem":
-        ax.set_xlabel(f"Performance (rated by customers) — crosshair at {cut_x:.2f}")
-        ax.set_ylabel(f"Importance — crosshair at {cut_y:.2f}")
-        default_title = f"Performance-evaluation matrix (绩效评估矩阵), crosshair at the {where}"
+        ax.set_xlabel(_("Performance (rated by customers) — crosshair at {cut}").format(cut=f"{cut_x:.2f}"))
+        ax.set_ylabel(_("Importance — crosshair at {cut}").format(cut=f"{cut_y:.2f}"))
+        default_title = {
+            "mean": _("Performance-evaluation matrix (绩效评估矩阵), crosshair at the means"),
+            "median": _("Performance-evaluation matrix (绩效评估矩阵), crosshair at the medians"),
+        }.get(convention) or _("Performance-evaluation matrix (绩效评估矩阵), crosshair at {point}").format(point=point)
     else:
-        ax.set_xlabel("Gap to competitor (own − competitor performance)")
-        ax.set_ylabel(f"Importance — crosshair at {cut_y:.2f}")
-        default_title = f"Relative-performance matrix (相对绩效矩阵), importance split at the {where}"
-    if convention == "point":
-        default_title = default_title.replace("at the a fixed point", f"at ({cut_y:g}, {cut_x:g})")
+        ax.set_xlabel(_("Gap to competitor (own − competitor performance)"))
+        ax.set_ylabel(_("Importance — crosshair at {cut}").format(cut=f"{cut_y:.2f}"))
+        default_title = {
+            "mean": _("Relative-performance matrix (相对绩效矩阵), importance split at the means"),
+            "median": _("Relative-performance matrix (相对绩效矩阵), importance split at the medians"),
+        }.get(convention) or _("Relative-performance matrix (相对绩效矩阵), importance split at {point}").format(
+            point=point)
     _title(ax, title if title is not None else default_title, fontsize=11)
     ax.grid(False)
     if intervals:
         # Keep the labels off the interval bars too (thin boxes around each bar, in display pixels).
         to_px = ax.transData.transform
         for x, y, (xl, xh), (yl, yh) in zip(xs, ys, x_err, y_err):
-            (ax0, ay0), (ax1, _) = to_px((xl, y)), to_px((xh, y))
-            (bx0, by0), (_, by1) = to_px((x, yl)), to_px((x, yh))
+            (ax0, ay0), (ax1, _ay1) = to_px((xl, y)), to_px((xh, y))
+            (bx0, by0), (_bx1, by1) = to_px((x, yl)), to_px((x, yh))
             obstacles.append((ax0, ay0 - 3, ax1, ay0 + 3))
             obstacles.append((bx0 - 3, by0, bx0 + 3, by1))
     repel_labels(ax, xs, ys, _label_values(frame, labels), fontsize=fontsize, obstacles=obstacles,
@@ -371,10 +384,11 @@ def action_plot(actions: pd.DataFrame, ax=None, labels=None, top: int | None = N
     _cjk_ticks(ax)
     xmax = max(float(data["score"].max()), 1e-9)
     for yv, (score, action) in zip(ypos, zip(data["score"], data["action"])):
-        ax.text(score + xmax * 0.01, yv, f"{action}  ({score:.2f})", va="center", fontsize=9)
+        ax.text(score + xmax * 0.01, yv, f"{translate(str(action))}  ({score:.2f})", va="center", fontsize=9,
+                fontfamily=_families())
     ax.set_xlim(0, xmax * 1.35)
-    ax.set_xlabel("Priority score = importance × shortfall")
-    _title(ax, "What to fix first (ranked action list)", fontsize=11)
+    ax.set_xlabel(_("Priority score = importance × shortfall"))
+    _title(ax, _("What to fix first (ranked action list)"), fontsize=11)
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -394,13 +408,14 @@ def derived_importance_plot(result, ax=None, stated: pd.Series | None = None, la
                 fmt="none", ecolor="0.2", capsize=3, lw=1)
     names = [str(labels.get(i, i)) if isinstance(labels, (Mapping, pd.Series)) else str(i) for i in frame.index]
     if stated is not None:
-        names = [f"{lab}  (stated {float(stated.get(i, np.nan)):.2f})" for lab, i in zip(names, frame.index)]
+        names = [_("{label}  (stated {stated})").format(label=lab, stated=f"{float(stated.get(i, np.nan)):.2f}")
+                 for lab, i in zip(names, frame.index)]
     ax.set_yticks(ypos, names)
     _cjk_ticks(ax)
     ax.axvline(0, color="0.3", lw=0.8)
-    what = "standardised regression coefficient" if result.method == "regression" else "correlation with overall"
-    ax.set_xlabel(f"Derived importance ({what}), {result.level:.0%} CI")
-    _title(ax, "Derived importance: what drives overall satisfaction", fontsize=11)
+    what = _("standardised regression coefficient") if result.method == "regression" else _("correlation with overall")
+    ax.set_xlabel(_("Derived importance ({what}), {level} CI").format(what=what, level=f"{result.level:.0%}"))
+    _title(ax, _("Derived importance: what drives overall satisfaction"), fontsize=11)
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -422,16 +437,16 @@ def importance_comparison_plot(stated: pd.Series, derived: pd.Series, ax=None, l
     renderer = ax.figure.canvas.get_renderer()
     obstacles = []
     for text, (tx, ty, ha, va) in zip(
-            ["hidden driver", "key driver", "minor", "said to matter, drives little"],
+            [_("hidden driver"), _("key driver"), _("minor"), _("said to matter, drives little")],
             [(0.01, 0.985, "left", "top"), (0.99, 0.985, "right", "top"), (0.01, 0.015, "left", "bottom"),
              (0.99, 0.015, "right", "bottom")]):
         t = ax.text(tx, ty, text, transform=ax.transAxes, ha=ha, va=va, fontsize=fontsize + 1, color="0.35",
-                    style="italic")
+                    style="italic", fontfamily=_families())
         obstacles.append(t.get_window_extent(renderer).padded(2).extents)
     ax.scatter(xs, ys, s=55, color="#0072B2", edgecolor="white", zorder=3)
-    ax.set_xlabel("Stated importance (mean rating)")
-    ax.set_ylabel("Derived importance")
-    _title(ax, "Stated versus derived importance", fontsize=11)
+    ax.set_xlabel(_("Stated importance (mean rating)"))
+    ax.set_ylabel(_("Derived importance"))
+    _title(ax, _("Stated versus derived importance"), fontsize=11)
     ax.grid(False)
     names = [str(labels.get(i, i)) for i in both.index] if isinstance(labels, (Mapping, pd.Series)) else \
         [str(i) for i in both.index]
@@ -453,8 +468,8 @@ def nps_plot(result, ax=None):
     _checks.plot_args(locals(), result=('NPSResult', 'Mapping'))  # the input policy, by parameter name
     groups = dict(result) if isinstance(result, Mapping) else {"": result}
     ax = _axes(ax, (8, 1.2 + 0.8 * len(groups)))
-    parts = [("detractors", "detractors", "#D55E00", "white"), ("passives", "passives", "#bdbdbd", "black"),
-             ("promoters", "promoters", "#0072B2", "white")]
+    parts = [("detractors", _("detractors"), "#D55E00", "white"), ("passives", _("passives"), "#bdbdbd", "black"),
+             ("promoters", _("promoters"), "#0072B2", "white")]
     ypos = np.arange(len(groups))[::-1]
     for yv, res in zip(ypos, groups.values()):
         left = 0.0
@@ -463,7 +478,7 @@ def nps_plot(result, ax=None):
             ax.barh(yv, value, left=left, color=colour, height=0.6, edgecolor="white")
             if value >= 0.08:
                 ax.text(left + value / 2, yv, f"{name}\n{value:.0%}", ha="center", va="center", color=ink,
-                        fontsize=9)
+                        fontsize=9, fontfamily=_families())
             left += value
         ax.text(1.02, yv, f"NPS {res.nps:.1f}\n[{res.low:.1f}, {res.high:.1f}]", va="center", fontsize=9,
                 transform=ax.get_yaxis_transform())
@@ -474,8 +489,9 @@ def nps_plot(result, ax=None):
         ax.set_yticks([])
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     first = next(iter(groups.values()))
-    ax.set_xlabel("Share of respondents: detractors 0-6, passives 7-8, promoters 9-10")
-    _title(ax, f"Net promoter score (净推荐值) with {first.level:.0%} confidence intervals", fontsize=11)
+    ax.set_xlabel(_("Share of respondents: detractors 0-6, passives 7-8, promoters 9-10"))
+    _title(ax, _("Net promoter score (净推荐值) with {level} confidence intervals").format(level=f"{first.level:.0%}"),
+           fontsize=11)
     ax.grid(False)
     return ax
 
@@ -486,21 +502,24 @@ def tiers_plot(result, ax=None):
     ax = _axes(ax)
     summary = result.summary
     xpos = np.arange(len(summary))
-    ax.bar(xpos - 0.2, summary["customer_share"], width=0.4, color="#7f7f7f", label="share of customers")
-    ax.bar(xpos + 0.2, summary["value_share"], width=0.4, color="#0072B2", label="share of value")
+    ax.bar(xpos - 0.2, summary["customer_share"], width=0.4, color="#7f7f7f", label=_("share of customers"))
+    ax.bar(xpos + 0.2, summary["value_share"], width=0.4, color="#0072B2", label=_("share of value"))
     top = float(max(summary["customer_share"].max(), summary["value_share"].max()))
     for x, (c_share, v_share) in zip(xpos, zip(summary["customer_share"], summary["value_share"])):
         ax.text(x - 0.2, c_share + top * 0.015, f"{c_share:.0%}", ha="center", va="bottom", fontsize=9)
         ax.text(x + 0.2, v_share + top * 0.015, f"{v_share:.0%}", ha="center", va="bottom", fontsize=9)
-    labels = [f"{tier}\n{int(n):,} customers\nmean {mean:,.0f}" for tier, n, mean in
-              zip(summary.index, summary["customers"], summary["mean_value"].fillna(0))]
+    labels = [_("{tier}\n{n} customers\nmean {mean}").format(tier=translate(str(tier)), n=f"{int(n):,}",
+                                                                mean=f"{mean:,.0f}")
+              for tier, n, mean in zip(summary.index, summary["customers"], summary["mean_value"].fillna(0))]
     ax.set_xticks(xpos, labels)
+    _cjk_ticks(ax)
     ax.set_ylim(0, top * 1.15)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_ylabel("Share of all customers / of all value")
-    ax.legend(loc="upper left")
+    ax.set_ylabel(_("Share of all customers / of all value"))
+    ax.legend(loc="upper left", prop=_legend_font())
     ax.grid(axis="x", visible=False)
-    _title(ax, f"Customer tiers (客户分级): the top 20 % bring {result.top20_share:.0%} of the value", fontsize=11)
+    _title(ax, _("Customer tiers (客户分级): the top 20 % bring {share} of the value").format(
+        share=f"{result.top20_share:.0%}"), fontsize=11)
     return ax
 
 
@@ -512,26 +531,28 @@ def concentration_plot(result, ax=None):
     order = np.sort(values)[::-1]
     n = order.size
     ax.plot(np.arange(0, n + 1) / n, np.concatenate([[0.0], np.cumsum(order)]) / order.sum(), color="0.15", lw=2,
-            label="customers sorted by value")
-    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label="every customer equally valuable")
+            label=_("customers sorted by value"))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label=_("every customer equally valuable"))
     bound = 0.0
     for tier, share in zip(result.summary.index[:-1], result.summary["customer_share"][:-1]):
         bound += share
         ax.axvline(bound, color="#D55E00", lw=0.8, ls="--")
-        ax.text(bound + 0.004, 0.98, f"{tier}: top {bound:.0%}", rotation=90, ha="left", va="top",
+        ax.text(bound + 0.004, 0.98, _("{tier}: top {share}").format(tier=translate(str(tier)), share=f"{bound:.0%}"),
+                rotation=90, ha="left", va="top",
                 fontsize=8, color="#D55E00", fontfamily=_families())
     ax.scatter([0.2], [result.top20_share], color="black", zorder=4)
-    ax.annotate(f"top 20 % of customers: {result.top20_share:.0%} of value", (0.2, result.top20_share),
-                xytext=(0.3, result.top20_share - 0.12), fontsize=10,
+    ax.annotate(_("top 20 % of customers: {share} of value").format(share=f"{result.top20_share:.0%}"),
+                (0.2, result.top20_share), xytext=(0.3, result.top20_share - 0.12), fontsize=10,
+                fontfamily=_families(),
                 arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8})
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_xlabel("Customers, most valuable first (cumulative share)")
-    ax.set_ylabel("Cumulative share of value")
-    ax.legend(loc="lower right")
-    _title(ax, "Value concentration (Pareto curve, 二八定律)", fontsize=11)
+    ax.set_xlabel(_("Customers, most valuable first (cumulative share)"))
+    ax.set_ylabel(_("Cumulative share of value"))
+    ax.legend(loc="lower right", prop=_legend_font())
+    _title(ax, _("Value concentration (Pareto curve, 二八定律)"), fontsize=11)
     return ax
 
 
@@ -542,24 +563,24 @@ def cohort_plot(result, ax=None):
     table = result.table
     periods = table.index.to_numpy()
     per_customer = table["present_value"] / result.customers
-    ax.bar(periods, per_customer, color="#0072B2", alpha=0.8, label="present value of the period's margin")
+    ax.bar(periods, per_customer, color="#0072B2", alpha=0.8, label=_("present value of the period's margin"))
     ax.plot(periods, table["cumulative_clv"], color="#D55E00", marker="o", lw=2,
-            label="cumulative CLV" + (" net of acquisition cost" if result.acquisition_cost else ""))
+            label=_("cumulative CLV net of acquisition cost") if result.acquisition_cost else _("cumulative CLV"))
     ax.axhline(0, color="0.3", lw=0.8)
     for x, v in zip(periods, table["cumulative_clv"]):
         ax.annotate(f"{v:,.0f}", (x, v), xytext=(-6, 6), textcoords="offset points", ha="right", fontsize=9,
                     color="#D55E00", bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.8,
                                            "edgecolor": "none"})
     ax.set_xticks(periods)
-    ax.set_xlabel("Period")
-    ax.set_ylabel("Value per customer (present value)")
+    ax.set_xlabel(_("Period"))
+    ax.set_ylabel(_("Value per customer (present value)"))
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     low = min(0.0, float(table["cumulative_clv"].min()), float(per_customer.min()))
     high = max(float(table["cumulative_clv"].max()), float(per_customer.max()))
     ax.set_ylim(low - 0.08 * (high - low), high + 0.12 * (high - low))
-    ax.legend(loc="upper left", frameon=True)
+    ax.legend(loc="upper left", frameon=True, prop=_legend_font())
     ax.grid(axis="x", visible=False)
-    _title(ax, f"Cohort value: CLV = {result.clv:,.2f} per customer", fontsize=11)
+    _title(ax, _("Cohort value: CLV = {clv} per customer").format(clv=f"{result.clv:,.2f}"), fontsize=11)
     return ax
 
 
@@ -615,12 +636,14 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
     ax = _axes(ax, (7, 5))
     sns.heatmap(table, annot=annot, fmt=fmt if annot is True else "", cmap=cmap, cbar=True, ax=ax, linewidths=0.5,
                 linecolor="white", annot_kws={"fontsize": 9 if annot is True else 8})
-    names = {"r": "Recency score R (higher = more recent)", "f": "Frequency score F (higher = more frequent)",
-             "m": "Monetary score M (higher = larger spend)"}
+    names = {"r": _("Recency score R (higher = more recent)"), "f": _("Frequency score F (higher = more frequent)"),
+             "m": _("Monetary score M (higher = larger spend)")}
     ax.set_ylabel(names.get(rows, rows))
     ax.set_xlabel(names.get(cols, cols))
-    what = "customers" if values is None else f"{agg} of {values}"
-    _title(ax, title if title is not None else f"RFM: {what} by {rows.upper()} × {cols.upper()}", fontsize=11)
+    aggregate = {"mean": _("mean"), "sum": _("sum"), "median": _("median")}[agg]
+    what = _("customers") if values is None else _("{agg} of {values}").format(agg=aggregate, values=values)
+    _title(ax, title if title is not None else _("RFM: {what} by {rows} × {cols}").format(
+        what=what, rows=rows.upper(), cols=cols.upper()), fontsize=11)
     ax.tick_params(axis="y", rotation=0)
     ax.grid(False)  # empty cells would otherwise show the theme's grid lines
     if fmt.endswith("%") and ax.collections and ax.collections[0].colorbar is not None:
@@ -634,14 +657,14 @@ def bgnbd_plot(result, ax=None, max_frequency: int = 7):
     table = result.frequency_table(max_frequency)
     ax = _axes(ax)
     xpos = np.arange(len(table))
-    ax.bar(xpos - 0.2, table["actual"], width=0.4, color="#0072B2", label="actual")
-    ax.bar(xpos + 0.2, table["expected"], width=0.4, color="#E69F00", label="BG/NBD expected")
+    ax.bar(xpos - 0.2, table["actual"], width=0.4, color="#0072B2", label=_("actual"))
+    ax.bar(xpos + 0.2, table["expected"], width=0.4, color="#E69F00", label=_("BG/NBD expected"))
     ax.set_xticks(xpos, table.index)
-    ax.set_xlabel("Repeat purchases in the calibration period")
-    ax.set_ylabel("Customers")
-    _title(ax, f"BG/NBD fit: r = {result.r:.3f}, α = {result.alpha:.3f}, a = {result.a:.3f}, b = {result.b:.3f}",
-                 fontsize=11)
-    ax.legend()
+    ax.set_xlabel(_("Repeat purchases in the calibration period"))
+    ax.set_ylabel(_("Customers"))
+    _title(ax, _("BG/NBD fit: r = {r}, α = {alpha}, a = {a}, b = {b}").format(
+        r=f"{result.r:.3f}", alpha=f"{result.alpha:.3f}", a=f"{result.a:.3f}", b=f"{result.b:.3f}"), fontsize=11)
+    ax.legend(prop=_legend_font())
     ax.grid(axis="x", visible=False)
     return ax
 
@@ -654,10 +677,10 @@ def holdout_plot(frequency, actual, predicted, ax=None, max_frequency: int = 7):
     table = frame.groupby("x")[["actual", "predicted"]].mean()
     ax = _axes(ax)
     labels = [f"{int(v)}" if v < max_frequency else f"{max_frequency}+" for v in table.index]
-    ax.plot(labels, table["actual"], marker="o", color="#0072B2", lw=2, label="actual")
-    ax.plot(labels, table["predicted"], marker="s", ls="--", color="#E69F00", lw=2, label="BG/NBD predicted")
-    ax.set_xlabel("Repeat purchases in the calibration period")
-    ax.set_ylabel("Mean purchases in the holdout period")
-    _title(ax, "Conditional expectations: predicted against actual", fontsize=11)
-    ax.legend()
+    ax.plot(labels, table["actual"], marker="o", color="#0072B2", lw=2, label=_("actual"))
+    ax.plot(labels, table["predicted"], marker="s", ls="--", color="#E69F00", lw=2, label=_("BG/NBD predicted"))
+    ax.set_xlabel(_("Repeat purchases in the calibration period"))
+    ax.set_ylabel(_("Mean purchases in the holdout period"))
+    _title(ax, _("Conditional expectations: predicted against actual"), fontsize=11)
+    ax.legend(prop=_legend_font())
     return ax

@@ -15,6 +15,8 @@ import seaborn as sns
 from matplotlib.patches import Patch, Polygon
 
 from crmlab import _checks
+from crmlab.i18n import get_language, translate
+from crmlab.i18n import gettext as _
 from crmlab.scorecard import percent_label
 
 __all__ = [
@@ -58,7 +60,7 @@ def _cjk_ticks(ax) -> None:
 
 def _two_lines(name: str) -> str:
     """'Internal process 内部流程' → English on one line, Chinese on the next."""
-    head, _, tail = str(name).rpartition(" ")
+    head, _sep, tail = str(name).rpartition(" ")
     return f"{head}\n{tail}" if head else tail
 
 
@@ -69,7 +71,13 @@ def _darker(colour, factor: float = 0.7):
 def _pretty(label) -> str:
     from crmlab.scorecard import PERSPECTIVE_NAMES
 
-    return PERSPECTIVE_NAMES.get(label, str(label).replace("_", " "))
+    name = PERSPECTIVE_NAMES.get(label)
+    return translate(name) if name else str(label).replace("_", " ")
+
+
+def _grade(label) -> str:
+    """A grade (excellent, good, ...) in the language in use; other labels as :func:`_pretty` shows them."""
+    return translate(_pretty(label))
 
 
 def _text_colour(colour) -> str:
@@ -131,9 +139,10 @@ def ahp_plot(result, ax=None):
     for y, value in enumerate(w.to_numpy()):
         ax.text(value + w.max() * 0.01, y, f"{value:.3f}", va="center", fontsize=10)
     ax.set_xlim(0, w.max() * 1.15)
-    verdict = "consistent" if result.consistent else "inconsistent: revisit judgments"
-    ax.set_title(f"AHP weights (CR = {result.cr:.3f}, {verdict})", fontfamily=_families())
-    ax.set_xlabel("weight (sums to 1)")
+    verdict = _("consistent") if result.consistent else _("inconsistent: revisit judgments")
+    ax.set_title(_("AHP weights (CR = {cr}, {verdict})").format(cr=f"{result.cr:.3f}", verdict=verdict),
+                 fontfamily=_families())
+    ax.set_xlabel(_("weight (sums to 1)"))
     ax.set_ylabel("")
     _cjk_ticks(ax)
     return ax
@@ -166,20 +175,22 @@ def delphi_plot(result, ax=None):
     span = float(weights.to_numpy().max() - weights.to_numpy().min()) or 1.0
     ys = spread_labels(last, gap=span * 0.045)
     x_text = rounds[-1] + 0.12
-    for k, (item, (colour, _, _)) in enumerate(zip(items, styles)):
+    for k, (item, (colour, _marker, _ls)) in enumerate(zip(items, styles)):
         ax.annotate(_pretty(item), xy=(rounds[-1], last[k]), xytext=(x_text, ys[k]), va="center", fontsize=9,
                     color=_darker(colour), fontfamily=_families(),
                     arrowprops=dict(arrowstyle="-", color=colour, lw=0.6, shrinkA=0, shrinkB=2))
     conc = result.concordance
-    ax.set_xticks(rounds, [f"round {r}\nW = {w:.2f}" for r, w in zip(weights.index, conc["W"])])
+    ax.set_xticks(rounds, [_("round {round}\nW = {w}").format(round=r, w=f"{w:.2f}")
+                           for r, w in zip(weights.index, conc["W"])])
     ax.set_xlim(-0.15, rounds[-1] + 0.9)
-    ax.set_ylabel("rank-sum weight")
+    ax.set_ylabel(_("rank-sum weight"))
     ax.set_xlabel("")
     last_round = weights.index[-1]
-    verdict = (f"all {len(items)} items converged" if result.converged else
-               f"{len(result.disputed)} of {len(items)} items still with CV > {result.cv_threshold:g} "
-               f"in round {last_round}")
-    ax.set_title(f"Delphi rounds: weights and Kendall's W\n({verdict})", fontfamily=_families())
+    verdict = (_("all {n} items converged").format(n=len(items)) if result.converged else
+               _("{k} of {n} items still with CV > {threshold} in round {round}").format(
+                   k=len(result.disputed), n=len(items), threshold=f"{result.cv_threshold:g}", round=last_round))
+    ax.set_title(_("Delphi rounds: weights and Kendall's W\n({verdict})").format(verdict=verdict),
+                 fontfamily=_families())
     ax.grid(axis="x", visible=False)
     return ax
 
@@ -211,20 +222,21 @@ def fuzzy_plot(result, ax=None):
 
     ax = _axes(ax)
     values = result.normalized
-    labels = [_pretty(g) for g in values.index]
+    labels = [_grade(g) for g in values.index]
     winner = list(values.index).index(result.grade)
     colours = ["#0072B2" if k == winner else "#9ECAE1" for k in range(len(values))]
     ax.bar(labels, values.to_numpy(), color=colours)
     for x, v in enumerate(values.to_numpy()):
         ax.text(x, v + 0.01, f"{v:.3f}", ha="center", va="bottom", fontsize=10)
     ax.set_ylim(0, max(values.max() * 1.2, 0.1))
-    ax.set_ylabel("membership (normalised)")
-    ax.set_xlabel("grade")
-    verdict = "reliable" if result.reliable else "unreliable"
-    line1 = (f"Fuzzy evaluation {OPERATORS[result.operator]}: largest membership '{_pretty(result.grade)}' "
-             f"(α = {result.validity:.2f}, {verdict})")
-    line2 = (f"\nweighted-average score {result.score:.1f}, nearest grade '{_pretty(result.score_grade)}'"
-             if result.score is not None else "")
+    ax.set_ylabel(_("membership (normalised)"))
+    ax.set_xlabel(_("grade"))
+    verdict = _("reliable") if result.reliable else _("unreliable")
+    line1 = _("Fuzzy evaluation {operator}: largest membership '{grade}' (α = {validity}, {verdict})").format(
+        operator=OPERATORS[result.operator], grade=_grade(result.grade), validity=f"{result.validity:.2f}",
+        verdict=verdict)
+    line2 = ("\n" + _("weighted-average score {score}, nearest grade '{grade}'").format(
+        score=f"{result.score:.1f}", grade=_grade(result.score_grade)) if result.score is not None else "")
     ax.set_title(line1 + line2, fontfamily=_families(), fontsize=11)
     _cjk_ticks(ax)
     return ax
@@ -236,14 +248,14 @@ def levels_plot(result, ax=None):
     ax = _axes(ax, figsize=(8.5, 0.6 * (len(result.groups) + 1) + 2.2))
     frame = result.groups.copy()
     frame.loc["overall"] = result.overall.normalized
-    labels = [_pretty(g) if g != "overall" else "Whole system 整体" for g in frame.index]
+    labels = [_pretty(g) if g != "overall" else _("Whole system 整体") for g in frame.index]
     y = np.arange(len(frame))[::-1].astype(float)
     y[-1] -= 0.4  # set the overall bar apart
     colours = _grade_colours(frame.shape[1])
     left = np.zeros(len(frame))
     for k, grade in enumerate(frame.columns):
         values = frame[grade].to_numpy()
-        ax.barh(y, values, left=left, color=colours[k], edgecolor="white", height=0.7, label=_pretty(grade))
+        ax.barh(y, values, left=left, color=colours[k], edgecolor="white", height=0.7, label=_grade(grade))
         for yy, l, v in zip(y, left, values):
             if v >= 0.07:
                 ax.text(l + v / 2, yy, f"{v:.0%}", ha="center", va="center", fontsize=9,
@@ -252,15 +264,17 @@ def levels_plot(result, ax=None):
     results = [*result.group_results.values(), result.overall]
     for yy, r in zip(y, results):
         # The score first when there is one: the largest membership alone is often not a majority.
-        first = f"score {r.score:.1f} ≈ {_pretty(r.score_grade)}" if r.score is not None else _pretty(r.grade)
-        second = f"max: {_pretty(r.grade)}, α = {r.validity:.2f}" + ("" if r.reliable else " ✗")
+        first = (_("score {score} ≈ {grade}").format(score=f"{r.score:.1f}", grade=_grade(r.score_grade))
+                 if r.score is not None else _grade(r.grade))
+        second = _("max: {grade}, α = {validity}").format(grade=_grade(r.grade), validity=f"{r.validity:.2f}") + (
+            "" if r.reliable else " ✗")
         ax.text(1.02, yy, f"{first}\n{second}", va="center", fontsize=8.5, linespacing=1.3)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 1.0)
-    ax.set_xlabel("share of membership")
+    ax.set_xlabel(_("share of membership"))
     ax.legend(ncols=frame.shape[1], loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=9.5)
-    ax.set_title("Multi-level fuzzy evaluation: score per perspective; max-membership grade, validity α\n"
-                 "(✗ = not reliable: largest membership < 0.5, α < 0.5 or disagrees with the score)",
+    ax.set_title(_("Multi-level fuzzy evaluation: score per perspective; max-membership grade, validity α\n"
+                   "(✗ = not reliable: largest membership < 0.5, α < 0.5 or disagrees with the score)"),
                  pad=28, fontfamily=_families(), fontsize=10.5)
     ax.grid(axis="y", visible=False)
     ax.axhline((y[-1] + y[-2]) / 2, color="#444444", lw=0.8)
@@ -322,7 +336,9 @@ def pyramid_plot(pyr, ax=None):
         xs = (np.arange(len(members)) + 0.5) / len(members) * width - width / 2
         for name, x in zip(members, xs):
             pos[name] = (x, yc)
-        ax.text(-half - 0.04, yc, LEVEL_NAMES.get(int(level), f"level {level}"), ha="right", va="center",
+        level_name = translate(LEVEL_NAMES[int(level)]) if int(level) in LEVEL_NAMES else _("level {level}").format(
+            level=level)
+        ax.text(-half - 0.04, yc, level_name, ha="right", va="center",
                 fontsize=10, fontfamily=fam, color="#333333")
     for child, parents in nodes["serves"].items():
         for parent in [p.strip() for p in str(parents).split(",") if p.strip()]:
@@ -330,29 +346,32 @@ def pyramid_plot(pyr, ax=None):
             ax.plot([x0, x1], [y0, y1], color="#777777", lw=1.1, zorder=2)
     for name, (x, y) in pos.items():
         row = nodes.loc[name]
-        score = percent_label(row["score"], thresholds=pyr.thresholds)
+        score = translate(percent_label(row["score"], thresholds=pyr.thresholds))  # "no data" too
         zh = NODE_NAMES.get(name)
-        label = _wrap(name.capitalize(), 13) + (f"\n{zh}" if zh else "") + f"\n{score}"
+        if zh and get_language() == "zh":  # the Chinese edition names a classic node in Chinese only
+            label = f"{zh}\n{score}"
+        else:
+            label = _wrap(name.capitalize(), 13) + (f"\n{zh}" if zh else "") + f"\n{score}"
         colour = colours.get(row["status"], _NO_DATA)
         ax.text(x, y, label, ha="center", va="center", fontsize=9.5, fontfamily=fam, zorder=4,
                 color="white" if row["status"] in ("on track", "off track") else "black",
                 bbox=dict(boxstyle="round,pad=0.35", fc=colour, ec="white", lw=1.5))
     # Two arrows beside the pyramid: strategy goes down, measurement comes back up.
-    for x, (y0, y1), text in ((half + 0.1, (0.75, 0.05), "objectives\nflow down\n目标自上而下"),
-                              (half + 0.5, (0.05, 0.75), "measures\nroll up\n指标自下而上")):
+    for x, (y0, y1), text in ((half + 0.1, (0.75, 0.05), _("objectives\nflow down\n目标自上而下")),
+                              (half + 0.5, (0.05, 0.75), _("measures\nroll up\n指标自下而上"))):
         ax.annotate("", xy=(x, y1), xytext=(x, y0), arrowprops=dict(arrowstyle="-|>", color="#555555", lw=1.6))
         ax.text(x + 0.04, 0.4, text, fontsize=9, fontfamily=fam, color="#444444", ha="left", va="center")
-    handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
+    handles = [Patch(fc=colours[s], label=translate(s)) for s in ("on track", "at risk", "off track")]
     if (nodes["status"] == "no data").any():
-        handles.append(Patch(fc=_NO_DATA, label="no data"))
-    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=9.5, title="status (score vs target)",
-              title_fontsize=9.5)
+        handles.append(Patch(fc=_NO_DATA, label=_("no data")))
+    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=9.5, title=_("status (score vs target)"),
+              title_fontsize=9.5, prop={"family": fam, "size": 9.5})
     ax.set_xlim(-half - 0.62, half + 0.9)
     ax.set_ylim(-0.02, height + 0.02)
     ax.axis("off")
     vision = percent_label(pyr.score, thresholds=pyr.thresholds)
-    ax.set_title(f"Performance pyramid (Cross & Lynch): vision at {vision} of target, {pyr.status}",
-                 fontfamily=fam)
+    ax.set_title(_("Performance pyramid (Cross & Lynch): vision at {vision} of target, {status}").format(
+        vision=vision, status=translate(pyr.status)), fontfamily=fam)
     return ax
 
 
@@ -393,47 +412,50 @@ def scorecard_plot(card, ax=None, by: str = "measure"):
             rows = y[(m["perspective"] == p).to_numpy()]
             if k % 2 == 0:
                 ax.axhspan(rows.min() - 0.5, rows.max() + 0.5, color="#EEEEEE", zorder=0)
-            ax.text(card.cap + 0.1, rows.mean(), _two_lines(PERSPECTIVE_NAMES[p]), ha="left",
+            ax.text(card.cap + 0.1, rows.mean(), _two_lines(translate(PERSPECTIVE_NAMES[p])), ha="left",
                     va="center", fontsize=9, color="#333333", fontfamily=_families())
-        ax.set_xlabel("achievement (actual vs target, capped at %.0f%%)" % (card.cap * 100))
-        handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
+        ax.set_xlabel(_("achievement (actual vs target, capped at {cap})").format(cap=f"{card.cap * 100:.0f}%"))
+        handles = [Patch(fc=colours[s], label=translate(s)) for s in ("on track", "at risk", "off track")]
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
         total = percent_label(card.total, thresholds=card.thresholds)
-        ax.set_title(f"Balanced scorecard: total {total} of target ({card.status})", pad=26,
-                     fontfamily=_families())
+        ax.set_title(_("Balanced scorecard: total {total} of target ({status})").format(
+            total=total, status=translate(card.status)), pad=26, fontfamily=_families())
         ax.grid(axis="y", visible=False)
         ax.set_ylim(-0.6, len(m) - 0.4)
     else:
         p = card.by_perspective()
         ax = _axes(ax, figsize=(8, 4.5))
-        labels = [_two_lines(n) for n in p["name"]]
+        labels = [_two_lines(translate(n)) for n in p["name"]]
         x = np.arange(len(p))
         if by == "perspective":
             ax.bar(x, p["achievement"].to_numpy(), color=[colours[s] for s in p["status"]], width=0.6)
             for xx, v, w, st in zip(x, p["achievement"].to_numpy(), p["weight"].to_numpy(), p["status"]):
                 shown = percent_label(v, thresholds=card.thresholds)
-                ax.text(xx, v - 0.03, f"{shown}\nweight {w:.2f}", ha="center", va="top", fontsize=9.5,
+                weight = _("weight {weight}").format(weight=f"{w:.2f}")
+                ax.text(xx, v - 0.03, f"{shown}\n{weight}", ha="center", va="top", fontsize=9.5,
                         color="black" if st == "at risk" else "white")
             ax.axhline(1.0, color="#333333", lw=1, ls="--")
             ax.set_ylim(0, max(1.3, p["achievement"].max() + 0.25))
-            ax.set_ylabel("achievement (weighted mean of measures)")
+            ax.set_ylabel(_("achievement (weighted mean of measures)"))
             total = percent_label(card.total, thresholds=card.thresholds)
-            ax.set_title(f"Achievement by perspective: total {total} ({card.status})",
-                         fontfamily=_families())
-            handles = [Patch(fc=colours[s], label=s) for s in ("on track", "at risk", "off track")]
+            ax.set_title(_("Achievement by perspective: total {total} ({status})").format(
+                total=total, status=translate(card.status)), fontfamily=_families())
+            handles = [Patch(fc=colours[s], label=translate(s)) for s in ("on track", "at risk", "off track")]
             ax.legend(handles=handles, loc="upper right", ncols=3, frameon=False, fontsize=9)
         else:
             ax.bar(x, p["weight"].to_numpy(), color="none", edgecolor="#555555", width=0.6, lw=1.2)
             ax.bar(x, p["contribution"].to_numpy(), color=[colours[s] for s in p["status"]], width=0.6)
             top = max(float(p["weight"].max()), float(p["contribution"].max()))
             for xx, w, c in zip(x, p["weight"].to_numpy(), p["contribution"].to_numpy()):
-                ax.text(xx, max(w, c) + top * 0.02, f"{c:.3f} of {w:.2f}", ha="center", va="bottom", fontsize=9)
+                ax.text(xx, max(w, c) + top * 0.02, _("{contribution} of {weight}").format(
+                    contribution=f"{c:.3f}", weight=f"{w:.2f}"), ha="center", va="bottom", fontsize=9)
             ax.set_ylim(0, top * 1.2 + 1e-9)
-            ax.set_ylabel("weight (outline) and weight × achievement")
-            ax.set_title(f"Contribution to the total score: {card.total:.3f} ({card.status})",
-                         fontfamily=_families())
-            handles = [Patch(fc="none", ec="#555555", label="weight")] + [
-                Patch(fc=colours[s], label=f"contribution, {s}") for s in ("on track", "at risk", "off track")]
+            ax.set_ylabel(_("weight (outline) and weight × achievement"))
+            ax.set_title(_("Contribution to the total score: {total} ({status})").format(
+                total=f"{card.total:.3f}", status=translate(card.status)), fontfamily=_families())
+            handles = [Patch(fc="none", ec="#555555", label=_("weight"))] + [
+                Patch(fc=colours[s], label=_("contribution, {status}").format(status=translate(s)))
+                for s in ("on track", "at risk", "off track")]
             ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=8.5)
         ax.set_xticks(x, labels)
         ax.grid(axis="x", visible=False)
