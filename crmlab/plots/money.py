@@ -2,7 +2,8 @@
 overruns, a project's cash flows and NPV profile, and the tornado chart.
 
 Every function takes a result (or line items) and ``ax=None`` and returns the Axes.
-Labels are English only, so the figures render the same without the workbook's CJK font.
+Labels follow the edition's language (:mod:`crmlab.i18n`); the Chinese ones need the workbook's CJK
+font, which :func:`crmlab.plots.set_theme` registers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from crmlab import _checks
+from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 from crmlab.tco import COMPONENTS
 
 __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_plan", "plot_simulation",
@@ -27,7 +30,10 @@ __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_
 
 POSITIVE, NEGATIVE, NEUTRAL = "#0072B2", "#D55E00", "#555555"
 #: Readable names of the TCO components for legends.
-COMPONENT_LABELS = {c: c.replace("_", " ").replace("licenses", "licences") for c in COMPONENTS}
+COMPONENT_LABELS = {"licenses": N_("licences"), "maintenance": N_("maintenance"), "hardware": N_("hardware"),
+                    "telecom": N_("telecom"), "external_services": N_("external services"),
+                    "vendor_services": N_("vendor services"), "internal_staff": N_("internal staff"),
+                    "other": N_("other")}
 #: One fixed colour per TCO component, so every chart of the chapter matches.
 COMPONENT_COLOURS = dict(zip(COMPONENTS, sns.color_palette("colorblind", len(COMPONENTS))))
 
@@ -57,12 +63,23 @@ def _compact(value: float) -> str:
     return f"{value:,.4g}"
 
 
+_SCALE_WORDS = {"million": N_("million"), "thousand": N_("thousand")}
+_CURRENCIES = {"CNY": N_("CNY"), "CNY million": N_("CNY million")}
+
+
 def _unit(word: str, currency: str) -> str:
     """Axis unit: "million CNY"; without a currency the scale word alone would read as a unit
     ("NPV (thousand)"), so it says what it scales: "thousands of the input's unit"."""
+    money = _(_CURRENCIES[currency]) if currency in _CURRENCIES else currency
     if currency:
-        return " ".join(w for w in (word, currency) if w)
-    return f"{word}s of the input's unit" if word else "in the input's unit"
+        if not word:
+            return money
+        return _("{scale} {currency}").format(scale=_(_SCALE_WORDS[word]), currency=money)
+    if word == "million":
+        return _("millions of the input's unit")
+    if word == "thousand":
+        return _("thousands of the input's unit")
+    return _("in the input's unit")
 
 
 def _thousands(ax, axis: str = "y") -> None:
@@ -80,7 +97,7 @@ def plot_eva(statement, ax=None, currency: str = ""):
     """
     _checks.plot_args(locals(), statement=('EVAStatement',))  # the input policy, by parameter name
     ax = _axes(ax, (7.0, 4.8))
-    steps = [("NOPAT", statement.nopat, 0.0), ("− capital charge", -statement.capital_charge, statement.nopat),
+    steps = [("NOPAT", statement.nopat, 0.0), (_("− capital charge"), -statement.capital_charge, statement.nopat),
              ("= EVA", statement.eva, 0.0)]
     for i, (_label, height, bottom) in enumerate(steps):
         ax.bar(i, height, bottom=bottom, color=POSITIVE if height >= 0 else NEGATIVE, width=0.6)
@@ -92,8 +109,10 @@ def plot_eva(statement, ax=None, currency: str = ""):
     ax.plot([1.3, 1.7], [statement.eva] * 2, color=NEUTRAL, linestyle=":", linewidth=1)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(steps)), [s[0] for s in steps])
-    ax.set(title=f"EVA = NOPAT − WACC {statement.wacc:.2%} × capital {statement.capital:,.0f}",
-           ylabel=f"amount ({currency})" if currency else "amount (the statement's unit)")
+    ax.set(title=_("EVA = NOPAT − WACC {wacc} × capital {capital}").format(wacc=f"{statement.wacc:.2%}",
+                                                                         capital=f"{statement.capital:,.0f}"),
+           ylabel=(_("amount ({unit})").format(unit=_unit("", currency)) if currency
+                   else _("amount (the statement's unit)")))
     values = [statement.nopat, statement.eva, 0.0]
     top, bottom = max(values), min(values)
     pad = 0.12 * (top - bottom or 1.0)
@@ -117,16 +136,17 @@ def plot_tornado(result, ax=None, currency: str = "", labels=None):
     divisor, word = _money_scale(max(table[[low, high]].abs().max().max(), abs(result.base)))
     y = np.arange(len(table))
     ax.barh(y, (table[low] - result.base) / divisor, left=result.base / divisor, color=NEGATIVE,
-            label="input at its low value", height=0.6)
+            label=_("input at its low value"), height=0.6)
     ax.barh(y, (table[high] - result.base) / divisor, left=result.base / divisor, color=POSITIVE,
-            label="input at its high value", height=0.6)
+            label=_("input at its high value"), height=0.6)
     ax.axvline(result.base / divisor, color="black", linewidth=0.9)
     names = dict(labels or {})
     ticks = [f"{names.get(name, str(name).replace('_', ' '))}  ({_compact(row['low input'])} → "
              f"{_compact(row['high input'])})" for name, row in table.iterrows()]
     ax.set_yticks(y, ticks)
-    ax.set(title=f"Sensitivity of {result.output}: one input at a time",
-           xlabel=f"{result.output} ({_unit(word, currency)}); base case {result.base / divisor:,.2f}")
+    ax.set(title=_("Sensitivity of {output}: one input at a time").format(output=result.output),
+           xlabel=_("{output} ({unit}); base case {base}").format(output=result.output, unit=_unit(word, currency),
+                                                                  base=f"{result.base / divisor:,.2f}"))
     if table[[low, high]].min().min() < 0 < table[[low, high]].max().max() or result.base < 0:
         ax.axvline(0, color=NEUTRAL, linewidth=0.8, linestyle="--")
     _thousands(ax, "x")
@@ -151,7 +171,7 @@ def _stacked_years(ax, table, currency: str, line=None):
             if h > 0:
                 boxes.append([(xi - 0.35, b), (xi + 0.35, b), (xi + 0.35, b + h), (xi - 0.35, b + h)])
                 colours.append(COMPONENT_COLOURS[c])
-        handles.append(Patch(facecolor=COMPONENT_COLOURS[c], label=COMPONENT_LABELS[c]))
+        handles.append(Patch(facecolor=COMPONENT_COLOURS[c], label=_(COMPONENT_LABELS[c])))
         bottom += values
     # One collection instead of a bar call per component: the planner redraws this on every
     # slider move, and a collection draws several times faster than separate bar patches.
@@ -181,8 +201,8 @@ def _stacked_years(ax, table, currency: str, line=None):
                     fontsize=9, zorder=5, bbox=box)
     ax.set_xlim(x.min() - 0.6, x.max() + 0.6) if x.size else None
     ax.set_xticks(x, [str(int(v)) for v in x])
-    what = "cost" if curve is None else "cost and benefit"
-    ax.set(xlabel="year", ylabel=f"{what} a year ({_unit(word, currency)})")
+    what = N_("cost") if curve is None else N_("cost and benefit")
+    ax.set(xlabel=_("year"), ylabel=_("{what} a year ({unit})").format(what=_(what), unit=_unit(word, currency)))
     _thousands(ax)
     return divisor, word, handles
 
@@ -195,8 +215,8 @@ def plot_by_year(items, ax=None, currency: str = "CNY"):
     table = items if "total" in getattr(items, "columns", []) else tco.by_year(items)
     ax = _axes(ax)
     _divisor, _word, handles = _stacked_years(ax, table, currency)
-    ax.set_title("Cost of ownership by year and component")
-    ax.legend(handles=handles, loc="upper right", ncol=2, fontsize=9, title="component", title_fontsize=9)
+    ax.set_title(_("Cost of ownership by year and component"))
+    ax.legend(handles=handles, loc="upper right", ncol=2, fontsize=9, title=_("component"), title_fontsize=9)
     return ax
 
 
@@ -216,7 +236,8 @@ def plot_components(items, ax=None, currency: str = "CNY"):
         share = sums[c] / total if total else 0.0
         ax.annotate(f"{sums[c] / divisor:,.2f} ({share:.0%})", (sums[c] / divisor, i), va="center",
                     xytext=(4, 0), textcoords="offset points", fontsize=9)
-    ax.set(title="Total cost of ownership by component", xlabel=f"total cost ({_unit(word, currency)})")
+    ax.set(title=_("Total cost of ownership by component"),
+           xlabel=_("total cost ({unit})").format(unit=_unit(word, currency)))
     ax.margins(x=0.22)
     _thousands(ax, "x")
     return ax
@@ -248,16 +269,19 @@ def plot_simulation(sim, ax=None, currency: str = "CNY"):
     divisor, word = _money_scale(sim.planned)
     totals = sim.totals / divisor
     planned = sim.planned / divisor
-    ax.hist(totals, bins=60, color=POSITIVE, alpha=0.75, label=f"{totals.size:,} simulated totals")
-    ax.axvline(planned, color="black", linewidth=1.6, label=f"plan {planned:,.2f}")
+    ax.hist(totals, bins=60, color=POSITIVE, alpha=0.75,
+            label=_("{n} simulated totals").format(n=f"{totals.size:,}"))
+    ax.axvline(planned, color="black", linewidth=1.6, label=_("plan {value}").format(value=f"{planned:,.2f}"))
     styles = {50: ":", 80: "--", 95: "-."}
     for q, style in styles.items():
         value = sim.percentile(q) / divisor
         ax.axvline(value, color=NEGATIVE, linestyle=style, linewidth=1.6,
                    label=f"P{q} {value:,.2f} (+{value / planned - 1:.0%})")
-    ax.set_title(f"Monte Carlo of cost overruns\nrisk model: overrun triangular {sim.low:+.0%} / {sim.mode:+.0%} / "
-                 f"{sim.high:+.0%}, correlation {sim.correlation:.1f}", fontsize=11)
-    ax.set(xlabel=f"total cost of ownership ({_unit(word, currency)})", ylabel="scenarios")
+    ax.set_title(_("Monte Carlo of cost overruns\nrisk model: overrun triangular {low} / {mode} / {high}, "
+                   "correlation {correlation}").format(low=f"{sim.low:+.0%}", mode=f"{sim.mode:+.0%}",
+                                                      high=f"{sim.high:+.0%}", correlation=f"{sim.correlation:.1f}"),
+                 fontsize=11)
+    ax.set(xlabel=_("total cost of ownership ({unit})").format(unit=_unit(word, currency)), ylabel=_("scenarios"))
     ax.set_xlim(min(planned, totals.min()) * 0.95, max(planned * 1.8, totals.max()) * 1.02)
     _thousands(ax, "x")
     # Outside the axes: inside, the legend would sit on the bars or on a percentile line.
@@ -273,22 +297,25 @@ def plot_cashflows(appraisal, ax=None, currency: str = ""):
     ax = _axes(ax)
     flows = frame["cash flow"] / divisor
     ax.bar(frame.index, flows, color=np.where(flows >= 0, POSITIVE, NEGATIVE), width=0.6, alpha=0.85,
-           label="cash flow")
-    ax.plot(frame.index, frame["cumulative"] / divisor, color="black", marker="o", label="cumulative")
+           label=_("cash flow"))
+    ax.plot(frame.index, frame["cumulative"] / divisor, color="black", marker="o", label=_("cumulative"))
     ax.plot(frame.index, frame["cumulative present value"] / divisor, color=NEUTRAL, marker="s", linestyle="--",
-            label=f"cumulative, discounted at {appraisal.rate:.0%}")
+            label=_("cumulative, discounted at {rate}").format(rate=f"{appraisal.rate:.0%}"))
     ax.axhline(0, color="black", linewidth=0.8)
     # The payback label sits left of its line and the discounted one right, so the two never collide.
-    for years, name, side in ((appraisal.payback, "payback", -1), (appraisal.discounted_payback,
-                                                                   "discounted\npayback", 1)):
+    for years, name, side in ((appraisal.payback, _("payback"), -1), (appraisal.discounted_payback,
+                                                                      _("discounted\npayback"), 1)):
         if math.isfinite(years) and years > 0:
             ax.axvline(years, color=NEUTRAL, linewidth=0.8, linestyle=":")
-            ax.annotate(f"{name}\n{years:.2f} years", (years, ax.get_ylim()[0]), xytext=(4 * side, 4),
+            ax.annotate(name + "\n" + _("{years} years").format(years=f"{years:.2f}"), (years, ax.get_ylim()[0]),
+                        xytext=(4 * side, 4),
                         textcoords="offset points", fontsize=8.5, va="bottom", ha="left" if side > 0 else "right")
     ax.set_xticks(list(frame.index))
-    ax.set(title=f"Cash flows: NPV {appraisal.npv / divisor:,.2f} at {appraisal.rate:.0%}"
-                 + (f", IRR {appraisal.irr:.1%}" if math.isfinite(appraisal.irr) else ", no IRR"),
-           xlabel="t (years)", ylabel=f"cash flow ({_unit(word, currency)})")
+    ax.set(title=_("Cash flows: NPV {npv} at {rate}").format(npv=f"{appraisal.npv / divisor:,.2f}",
+                                                            rate=f"{appraisal.rate:.0%}")
+                 + (_(", IRR {irr}").format(irr=f"{appraisal.irr:.1%}") if math.isfinite(appraisal.irr)
+                    else _(", no IRR")),
+           xlabel=_("t (years)"), ylabel=_("cash flow ({unit})").format(unit=_unit(word, currency)))
     _thousands(ax)
     ax.legend(loc="upper left", fontsize=9)
     return ax
@@ -316,11 +343,13 @@ def plot_npv_profile(appraisal, ax=None, rates=None, currency: str = ""):
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     ax.axvline(appraisal.rate, color=NEUTRAL, linestyle="--", linewidth=1)
     ax.plot([appraisal.rate], [appraisal.npv / divisor], marker="s", color=NEUTRAL)
-    ax.annotate(f"cost of capital {appraisal.rate:.0%}: NPV {appraisal.npv / divisor:,.2f}",
+    ax.annotate(_("cost of capital {rate}: NPV {npv}").format(rate=f"{appraisal.rate:.0%}",
+                                                              npv=f"{appraisal.npv / divisor:,.2f}"),
                 (appraisal.rate, 0.97), xycoords=("data", "axes fraction"), xytext=(6, 0),
                 textcoords="offset points", fontsize=9, va="top")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set(title="NPV profile", xlabel="discount rate", ylabel=f"NPV ({_unit(word, currency)})")
+    ax.set(title=_("NPV profile"), xlabel=_("discount rate"),
+           ylabel=_("NPV ({unit})").format(unit=_unit(word, currency)))
     _thousands(ax)
     return ax
 
@@ -332,14 +361,15 @@ def plot_investment_eva(result, ax=None, currency: str = ""):
     divisor, word = _money_scale(frame[["NOPAT", "capital charge", "EVA"]].abs().max().max())
     ax = _axes(ax, (8.0, 5.0))
     eva = frame["EVA"] / divisor
-    ax.bar(frame.index, eva, color=np.where(eva >= 0, POSITIVE, NEGATIVE), width=0.6, label="EVA")
+    ax.bar(frame.index, eva, color=np.where(eva >= 0, POSITIVE, NEGATIVE), width=0.6, label=_("EVA"))
     ax.plot(frame.index, frame["NOPAT"] / divisor, color="black", marker="o", label="NOPAT")
     ax.plot(frame.index, frame["capital charge"] / divisor, color=NEUTRAL, marker="s", linestyle="--",
-            label=f"capital charge (WACC {result.wacc:.1%} × capital)")
+            label=_("capital charge (WACC {wacc} × capital)").format(wacc=f"{result.wacc:.1%}"))
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(list(frame.index))
-    ax.set(title=f"EVA year by year: MVA (PV of EVA) {result.mva / divisor:,.2f} = NPV {result.npv / divisor:,.2f}",
-           xlabel="year", ylabel=f"amount ({_unit(word, currency)})")
+    ax.set(title=_("EVA year by year: MVA (PV of EVA) {mva} = NPV {npv}").format(mva=f"{result.mva / divisor:,.2f}",
+                                                                                npv=f"{result.npv / divisor:,.2f}"),
+           xlabel=_("year"), ylabel=_("amount ({unit})").format(unit=_unit(word, currency)))
     _thousands(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9, frameon=False)
     return ax
@@ -358,13 +388,13 @@ def plot_eva_trend(table, ax=None, currency: str = "CNY million"):
         ax.plot(rows["year"], rows["eva"], color=colours[firm], linewidth=2.2, marker="s", label=firm)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(sorted(table["year"].unique()))
-    ax.set(title="Accounting profit (dashed) vs economic value added (solid)", xlabel="year",
-           ylabel=f"amount ({currency})")
+    ax.set(title=_("Accounting profit (dashed) vs economic value added (solid)"), xlabel=_("year"),
+           ylabel=_("amount ({unit})").format(unit=_unit("", currency)))
     _thousands(ax)
     from matplotlib.lines import Line2D
 
-    styles = [Line2D([], [], color="black", linestyle="--", marker="o", label="net income"),
-              Line2D([], [], color="black", linewidth=2.2, marker="s", label="EVA")]
+    styles = [Line2D([], [], color="black", linestyle="--", marker="o", label=_("net income")),
+              Line2D([], [], color="black", linewidth=2.2, marker="s", label=_("EVA"))]
     # One legend below the plot: inside it would cover the latest year's points.
     firms = ax.get_legend_handles_labels()[0]
     ax.legend(handles=[*firms, *styles], loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=5, fontsize=9,
