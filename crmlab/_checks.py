@@ -218,10 +218,10 @@ def vector(name: str, values, *, min_len: int = 1, nonnegative: bool = False) ->
         raise fail(name, "one-dimensional", f"an array of shape {arr.shape}")
     if arr.size < min_len:
         raise fail(name, f"at least {min_len} value(s)", values)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise fail(name, "finite numbers (no NaN or infinity)", f"{arr[bad]} at position {bad}")
-    if nonnegative and np.any(arr < 0):
+    if nonnegative and (arr < 0).any():
         bad = int(np.flatnonzero(arr < 0)[0])
         raise fail(name, "non-negative", f"{arr[bad]} at position {bad}")
     return arr
@@ -232,7 +232,9 @@ def _float_array(name: str, values, expected: str) -> np.ndarray:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Iterable, np.ndarray, pd.Series)):
         raise fail(name, expected, values if _is_plain(values) else type(values).__name__, TypeError)
     dtype = getattr(values, "dtype", None)
-    if dtype is not None and (str(dtype) == "boolean" or getattr(dtype, "kind", "") == "b"):
+    # (a numpy dtype is never pandas' "boolean"; str() of a dtype costs more than the rest of the check)
+    if dtype is not None and ((not isinstance(dtype, np.dtype) and str(dtype) == "boolean")
+                              or getattr(dtype, "kind", "") == "b"):
         raise fail(name, f"{expected}, not True/False", "booleans", TypeError)
     if dtype is not None and getattr(dtype, "kind", "") in "iuf" and not isinstance(dtype, pd.CategoricalDtype):
         # numpy arrays and Series of any width, and the nullable Int64/Float64 (their <NA> is missing)
