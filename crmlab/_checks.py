@@ -236,11 +236,11 @@ def vector(name: str, values, *, min_len: int = 1, nonnegative: bool = False) ->
         raise fail(name, _("one-dimensional"), _("an array of shape {shape}").format(shape=arr.shape))
     if arr.size < min_len:
         raise fail(name, _("at least {n} value(s)").format(n=min_len), values)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise fail(name, _("finite numbers (no NaN or infinity)"),
                    _("{value} at position {position}").format(value=arr[bad], position=bad))
-    if nonnegative and np.any(arr < 0):
+    if nonnegative and (arr < 0).any():
         bad = int(np.flatnonzero(arr < 0)[0])
         raise fail(name, _("non-negative"), _("{value} at position {position}").format(value=arr[bad], position=bad))
     return arr
@@ -251,7 +251,9 @@ def _float_array(name: str, values, expected: str) -> np.ndarray:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Iterable, np.ndarray, pd.Series)):
         raise fail(name, expected, values if _is_plain(values) else type(values).__name__, TypeError)
     dtype = getattr(values, "dtype", None)
-    if dtype is not None and (str(dtype) == "boolean" or getattr(dtype, "kind", "") == "b"):
+    # (a numpy dtype is never pandas' "boolean"; str() of a dtype costs more than the rest of the check)
+    if dtype is not None and ((not isinstance(dtype, np.dtype) and str(dtype) == "boolean")
+                              or getattr(dtype, "kind", "") == "b"):
         raise fail(name, _("{expected}, not True/False").format(expected=expected), _("booleans"), TypeError)
     if dtype is not None and getattr(dtype, "kind", "") in "iuf" and not isinstance(dtype, pd.CategoricalDtype):
         # numpy arrays and Series of any width, and the nullable Int64/Float64 (their <NA> is missing)

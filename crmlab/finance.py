@@ -157,7 +157,8 @@ def _refine(coeffs: list[float], x: float) -> float | None:
 
 #: Where :func:`irrs` scans the NPV for sign changes: x = 1/(1 + r) from 1e-4 to 1000, i.e. rates
 #: from 999,900 % down to -99.9 %, on a logarithmic grid.
-_SCAN_X = np.geomspace(1e-4, 1e3, 281)
+_SCAN_LOW, _SCAN_HIGH = 1e-4, 1e3
+_SCAN_X = np.geomspace(_SCAN_LOW, _SCAN_HIGH, 281)
 
 
 def _scan_brackets(poly: np.ndarray) -> list[tuple[float, float]]:
@@ -176,7 +177,10 @@ def irrs(cashflows) -> list[float]:
 
     A series whose sign changes more than once can have several IRRs (or none);
     Descartes' rule of signs bounds their number by the number of sign changes.
-    Roots come from two searches whose results are merged: the eigenvalues of
+    When a bracketing search can be sure it has them all (one sign change, or as
+    many sign changes of the NPV over the rates below as the flows have), each
+    root is solved in its bracket and confirmed (:func:`_fast_irrs`). Otherwise
+    roots come from two searches whose results are merged: the eigenvalues of
     the NPV polynomial in x = 1/(1 + r) (as numpy-financial), each confirmed by a
     sign-changing bracket, and a scan of the NPV over rates from -99.9 % to
     999,900 % whose sign changes are solved with Brent's method, which catches
@@ -189,8 +193,17 @@ def irrs(cashflows) -> list[float]:
     [0.25, 0.3333, 0.4286, 0.6667]
     """
     flows = _flows(cashflows)
-    if np.count_nonzero(flows) < 2:
+    return _irrs(flows, flows.tolist())
+
+
+def _irrs(flows: np.ndarray, values: list[float]) -> list[float]:
+    """:func:`irrs` of validated flows (``values`` is ``flows.tolist()``)."""
+    changes = _sign_changes(values)
+    if changes == 0:  # no positive root: every coefficient has the same sign
         return []
+    fast = _fast_irrs(values, changes)
+    if fast is not None:
+        return fast
     poly = flows[::-1] / np.abs(flows).max()  # highest power of x first: the last flow has the highest power
     # A last flow below 1e-200 of the largest (a subnormal, in effect zero) would overflow the
     # companion matrix; dropping it changes the NPV by less than rounding.
@@ -206,6 +219,119 @@ def irrs(cashflows) -> list[float]:
         from scipy import optimize
 
         roots.append(float(optimize.brentq(lambda v: _horner(coeffs, v)[0], a, b, xtol=1e-300, rtol=1e-15)))
+    return _rates(roots)
+
+
+#: x^t at every point of the scan grid, for the series of up to this many flows that :func:`_fast_irrs`
+#: scans with one matrix product (at most 1e3^63 = 1e189: no overflow for flows scaled to at most 1).
+_FAST_MAX_FLOWS = 64
+_SCAN_POWERS = _SCAN_X[:, None] ** np.arange(_FAST_MAX_FLOWS)
+
+
+def _sign_changes(values: list[float]) -> int:
+    """How many times the nonzero values change sign (Descartes' bound on the number of IRRs)."""
+    changes, last = 0, 0.0
+    for v in values:
+        if v != 0:
+            if last != 0 and (v > 0) != (last > 0):
+                changes += 1
+            last = v
+    return changes
+
+
+def _bracketed_root(coeffs: list[float], lo: float, hi: float, x: float, low_sign: bool) -> float | None:
+    """The root of the polynomial in [lo, hi] (hi may be infinite), whose sign at lo's side is ``low_sign``.
+
+    Newton steps from x, bisecting (or doubling x, while hi is infinite) whenever a
+    step would leave the bracket, which shrinks with every value: the bracket holds
+    a single root, so the sign of the polynomial says on which side of it any x
+    lies. The root is then confirmed by :func:`_refine`, the same sign-changing
+    bracket the eigenvalue path applies to its candidates. None when the search
+    fails (no convergence, overflow) or the root is not confirmed.
+    """
+    bounds = (lo * (1 - 1e-12), hi * (1 + 1e-12))
+    for _ in range(200):
+        fx, dfx = _horner(coeffs, x)
+        if not math.isfinite(fx):
+            return None
+        if fx == 0:
+            return x
+        if (fx > 0) == low_sign:
+            lo = x
+        else:
+            hi = x
+        step = fx / dfx if dfx != 0 else math.nan
+        if abs(step) <= 1e-12 * x:  # converging quadratically: _refine's Newton step finishes it
+            break
+        nxt = x - step
+        if not lo < nxt < hi:  # Newton would leave the bracket (or is undefined): bisect it, or widen it
+            nxt = 2.0 * x if hi == math.inf else 0.5 * (lo + hi)
+        if not lo < nxt < hi:  # the bracket is as narrow as floating point allows
+            break
+        x = nxt
+    else:
+        return None
+    root = _refine(coeffs, x)
+    return root if root is not None and bounds[0] <= root <= bounds[1] else None
+
+
+def _fast_irrs(values: list[float], changes: int) -> list[float] | None:
+    """Every IRR by a bracketing search that is sure to have found them all, or None to take the general path.
+
+    Descartes' rule of signs: the NPV polynomial in x = 1/(1 + r) has at most
+    ``changes`` positive roots, and a number of the same parity.
+
+    * One sign change (a conventional series: outlays, then inflows): exactly one
+      root, a simple one, and NPV(x) / x^m (m the power at which the coefficients
+      change sign) is monotonic in x, so the sign of the NPV brackets it from
+      x = 1 (a rate of 0 %) on.
+    * More: the NPV on the scan grid of :func:`irrs` (one matrix product); when
+      it changes sign ``changes`` times, each interval holds exactly one simple
+      root and there is no other, so solving each interval finds them all.
+
+    Each root is found by :func:`_bracketed_root` and confirmed by a
+    sign-changing bracket. Plain Python floats: for the few dozen coefficients
+    of a cash-flow series this beats building and solving a companion matrix.
+    None when the search cannot be sure (fewer sign changes on the grid than
+    Descartes allows: a pair of close roots, an even root or one outside the
+    grid; a grid point that is itself a root; a series too long for the table;
+    a negligible last flow, which :func:`irrs` drops; a root outside the scanned
+    rates): :func:`irrs` then takes the eigenvalue and scan path.
+    """
+    scale = max(abs(v) for v in values)
+    coeffs = [v / scale for v in reversed(values)]  # highest power of x first
+    while coeffs[0] == 0:
+        coeffs.pop(0)
+    if abs(coeffs[0]) < 1e-200:
+        return None
+    if changes == 1:
+        low_sign = next(c for c in reversed(coeffs) if c != 0) > 0  # sign of the NPV as x -> 0+
+        root = _bracketed_root(coeffs, 0.0, math.inf, 1.0, low_sign)
+        roots = [] if root is None else [root]
+    else:
+        if len(coeffs) > _FAST_MAX_FLOWS:
+            return None
+        grid = _SCAN_POWERS[:, :len(coeffs)] @ np.array(coeffs[::-1])
+        negative = grid < 0
+        change = np.flatnonzero(negative[:-1] != negative[1:]).tolist()
+        if len(change) != changes or not grid.all():
+            return None
+        roots = []
+        for i in change:
+            lo, hi = float(_SCAN_X[i]), float(_SCAN_X[i + 1])
+            g_lo, g_hi = float(grid[i]), float(grid[i + 1])
+            start = lo + (hi - lo) * g_lo / (g_lo - g_hi)  # where the chord between the grid points crosses 0
+            root = _bracketed_root(coeffs, lo, hi, start if lo < start < hi else 0.5 * (lo + hi), g_lo > 0)
+            if root is None:
+                return None
+            roots.append(root)
+    if len(roots) != changes or not all(_SCAN_LOW <= x <= _SCAN_HIGH for x in roots):
+        return None  # outside the rates irrs scans (-99.9 % to 999,900 %): irrs decides, as for any series
+    return _rates(roots)
+
+
+def _rates(roots: list[float]) -> list[float]:
+    """Rates r = 1/x - 1 of the roots x, sorted, without duplicates (1e-9) or artefacts near -100 %."""
     rates: list[float] = []
     # x above 1e9 means a rate within 1e-9 of -100 %: an artefact of negligible late flows, not a return.
     for r in sorted(1.0 / x - 1.0 for x in roots if x < 1e9):
@@ -217,11 +343,15 @@ def irrs(cashflows) -> list[float]:
 def irr(cashflows) -> float:
     """Internal rate of return: the rate at which the NPV of ``cashflows`` is zero.
 
-    The NPV is a polynomial in x = 1/(1 + r). Its positive real roots are
-    located from the eigenvalues of the companion matrix (as numpy-financial
-    does), polished by Newton steps, and each is confirmed by a bracket over
-    which the NPV changes sign (refined with Brent's method where needed), so
-    a returned rate is a genuine root, not an artefact of rounding.
+    The NPV is a polynomial in x = 1/(1 + r), and :func:`irrs` finds its
+    positive real roots: for a conventional series (one sign change, so exactly
+    one root by Descartes' rule of signs) by Newton steps kept inside a bracket
+    that the sign of the NPV narrows; otherwise by a scan of the NPV over the
+    rates and, unless that scan finds as many roots as Descartes allows, from
+    the eigenvalues of the companion matrix too (as numpy-financial does). Each
+    root is confirmed by a bracket over which the NPV changes sign (refined with
+    Brent's method where needed), so a returned rate is a genuine root, not an
+    artefact of rounding.
 
     Several IRRs: a series whose sign changes more than once (say an outlay,
     inflows, then a large clean-up cost) can have several IRRs or none. Then
@@ -247,11 +377,11 @@ def irr(cashflows) -> float:
     ValueError: cashflows must change sign at least once (an outflow and an inflow) to have an IRR; got [100.0, 50.0]
     """
     flows = _flows(cashflows)
-    nonzero = flows[flows != 0]
-    if nonzero.size < 2 or np.all(nonzero > 0) or np.all(nonzero < 0):
+    values = flows.tolist()
+    if _sign_changes(values) == 0:
         raise ValueError("cashflows must change sign at least once (an outflow and an inflow) to have an IRR; "
-                         f"got {flows.tolist()}")
-    found = irrs(flows)
+                         f"got {values}")
+    found = _irrs(flows, values)
     if not found:
         raise ValueError(f"cashflows {flows.tolist()} have no real internal rate of return: the NPV never "
                          "reaches zero at any rate > -1")
