@@ -2,7 +2,8 @@
 
 The JS checker (crmlab/book/static/crmlab-exercises.js) must give every answer the verdict, message and
 hint crmlab.exercises.check gives: each exercise is exported as the page holds it, and node runs the
-checker on a table of answers per exercise.
+checker on a table of answers per exercise, in English and, with the message table a Chinese page holds,
+in Chinese.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab import book, exercises
+from crmlab import book, exercises, i18n
 from crmlab.book import _quiz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,8 +62,12 @@ def _answers(ex) -> list:
             found += [", ".join(ex.expected), "".join(sorted(ex.expected)), keys[:2], list(ex.expected), []]
         return found + JUNK
     right = list(ex.expected)
+    # Labels may be typed in their translated names too (in the language in use), or mixing both.
+    named = [i18n.translate(r, ex.id) for r in right]
+    mixed = [n if i % 2 else r for i, (r, n) in enumerate(zip(right, named))]
     return [", ".join(right), "; ".join(right), ", ".join(reversed(right)), ", ".join(right[:-1]),
-            ", ".join(r.lower() for r in right), ", ".join([ex.labels[0]] * len(right))] + JUNK
+            ", ".join(r.lower() for r in right), ", ".join([ex.labels[0]] * len(right)), "，".join(named),
+            "、".join(mixed), ", ".join(reversed(named)), ", ".join(named[:-1] + ["x"])] + JUNK
 
 
 def _table():
@@ -77,26 +82,24 @@ def _table():
     return table
 
 
-def _run_node(table, tmp_path):
+def _run_node(table, tmp_path, messages=None):
+    """The page checker's verdicts on ``table``, with ``messages`` (a page's message table) loaded first."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the in-page checker cannot be compared with Python")
     cases = tmp_path / "cases.json"
-    cases.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    cases.write_text(json.dumps({"messages": messages or {}, "table": table}, ensure_ascii=False), encoding="utf-8")
     script = (f"const q = require({json.dumps(str(CHECKER))});"
-              f"const table = JSON.parse(require('fs').readFileSync({json.dumps(str(cases))}, 'utf8'));"
-              "process.stdout.write(JSON.stringify(table.map(t => t.answers.map(a => q.check(t.data, a)))));")
+              f"const cases = JSON.parse(require('fs').readFileSync({json.dumps(str(cases))}, 'utf8'));"
+              "q.setMessages(cases.messages);"
+              "process.stdout.write(JSON.stringify(cases.table.map(t => t.answers.map(a => q.check(t.data, a)))));")
     run = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
-def test_the_page_checker_gives_every_answer_the_verdict_python_gives(tmp_path):
-    table = _table()
-    assert len(table) >= 40, f"only {len(table)} exercises exported"
-    kinds = {t["data"]["kind"] for t in table}
-    assert {"number", "choice"} <= kinds, kinds
-    verdicts = _run_node(table, tmp_path)
+def _differences(table, verdicts) -> tuple[list[str], int]:
+    """Where the page's verdicts differ from Python's (in the language in use), and how many were compared."""
     differences = []
     compared = 0
     for entry, results in zip(table, verdicts):
@@ -108,10 +111,144 @@ def test_the_page_checker_gives_every_answer_the_verdict_python_gives(tmp_path):
                                                                  js["attempt"]):
                 differences.append(f"{ex_id} {answer!r}:\n  python {py.correct} {py.attempt} {py.message!r}\n"
                                    f"  page   {js['correct']} {js['attempt']} {js['message']!r}")
+    return differences, compared
+
+
+def test_the_page_checker_gives_every_answer_the_verdict_python_gives(tmp_path):
+    table = _table()
+    assert len(table) >= 40, f"only {len(table)} exercises exported"
+    kinds = {t["data"]["kind"] for t in table}
+    assert {"number", "choice"} <= kinds, kinds
+    verdicts = _run_node(table, tmp_path)
+    differences, compared = _differences(table, verdicts)
     assert not differences, f"{len(differences)} of {compared} verdicts differ:\n" + "\n".join(differences[:15])
     # Both verdicts occur for every exercise: the table tests the checker, not only its refusals.
     for entry, results in zip(table, verdicts):
         assert {r["correct"] for r in results} == {True, False}, entry["data"]["id"]
+
+
+# --------------------------------------------------------------------------- the page in Chinese
+
+def _page_message_tables(page_html: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(
+        r"<script type='application/json' class='crmlab-messages'>(.*?)</script>", page_html, re.S)]
+
+
+def _literal_parts(template: str) -> list[str]:
+    return [part for part in re.split(r"\{\w+\}", template) if part.strip()]
+
+
+def _js_msgids() -> list[str]:
+    """The msgids static/crmlab-exercises.js calls T() or N_() with, in order (string literals joined by +)."""
+    source = CHECKER.read_text(encoding="utf-8")
+    # Comments out (they may show a call's shape); a // inside a string or regex of the checker is not at a line's
+    # start or after a space.
+    source = re.sub(r"(^|\s)//[^\n]*", r"\1", re.sub(r"/\*.*?\*/", "", source, flags=re.S))
+    literal = r'"(?:[^"\\\n]|\\.)*"'
+    found, dynamic = [], []
+    for call in re.finditer(r"(?<![\w.])(T|N_)\(", source):
+        if source[max(0, call.start() - 9):call.start()] == "function ":
+            continue
+        rest = source[call.end():]
+        head = re.match(r"\s*(" + literal + r"(?:\s*\+\s*" + literal + r")*)", rest)
+        if head:
+            found.append("".join(json.loads(part) for part in re.findall(literal, head.group(1))))
+        else:
+            dynamic.append(rest[:20])
+    # The one message chosen at run time: a magnitude, each marked with N_() where it is defined.
+    assert len(dynamic) == 1 and dynamic[0].startswith("used)"), dynamic
+    return found
+
+
+def test_every_message_of_the_page_checker_is_a_python_message_the_catalogue_translates():
+    pytest.importorskip("babel")
+    from crmlab import editions
+
+    used = _js_msgids()
+    assert len(used) >= 60
+    assert len(set(_quiz.JS_MESSAGES)) == len(_quiz.JS_MESSAGES)
+    assert set(used) == set(_quiz.JS_MESSAGES), (sorted(set(used) - set(_quiz.JS_MESSAGES)),
+                                                 sorted(set(_quiz.JS_MESSAGES) - set(used)))
+    # Each is a message of the Python source (the checker, the parser, the widget), not one the JS made up.
+    source = editions.code_template()
+    assert [m for m in _quiz.JS_MESSAGES if source.get(m) is None] == []
+    with i18n.language("zh"):
+        table = _quiz.messages()
+    assert list(table) == list(_quiz.JS_MESSAGES)
+    assert [m for m, zh in table.items() if zh == m] == [], "messages without a Chinese translation"
+    # The JS fills the translation's placeholders from the English message's: the names must agree.
+    names = lambda text: sorted(set(re.findall(r"\{(\w+)\}", text)))  # noqa: E731
+    assert [m for m, zh in table.items() if names(m) != names(zh)] == []
+
+
+def test_a_page_holds_one_message_table_in_its_language_and_none_in_english():
+    ids = ["ch00.percent_decimal", exercises.ids("ch00")[0]]
+    assert _page_message_tables(_quiz.Exporter().html(ids)) == []
+    with i18n.language("zh"):
+        quiz = _quiz.Exporter()
+        first, second = quiz.html(ids[:1]), quiz.html(ids[1:])
+        quiz.new_page()
+        next_page = quiz.html(ids)
+        expected = _quiz.messages()
+    assert _page_message_tables(first) == [expected] and _page_message_tables(second) == []
+    assert _page_message_tables(next_page) == [expected]
+    assert expected["Check"] != "Check" and "</" not in first.split("crmlab-messages")[1].split("</script>")[0]
+
+
+# Branches of the number, choice, labels, judgement and parser feedback the Chinese table must reach.
+_CHINESE_BRANCHES = (
+    "You typed {typed}, which reads as {percent} %. Rates are decimals in this workbook: write {typed}% or "
+    "{decimal}.",
+    "{typed} reads as {value} (a hundredth of {hundred}). Either write the decimal without %, or multiply by 100 "
+    "before adding %.",
+    "{typed} is {size}{guess}; {asked}. Convert it, or type a multiplier (e.g. 2.5m for 2.5 million).",
+    ": it looks like the amount in {magnitude}", "{n} times too large", "millions",
+    "Correct: {typed} is {value} {unit}. The prompt asks for {unit}, so write it that way next time.",
+    "{typed} is rounded too coarsely: the prompt asks for {precision}. Keep full precision and round only at the "
+    "end.",
+    "The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or an inflow.",
+    "The size is right but the sign is wrong: check which quantity is subtracted from which.",
+    "{typed} is close but {direction}, outside the accepted precision ({precision}): keep more decimals in the "
+    "intermediate steps and round only at the end.",
+    "{typed} is {direction}.", "too high", "too low", "as a percent to {places}", "{places} in {unit}",
+    "Not quite: {parts}.", "should not be chosen: {options}", "{n} correct option(s) missing",
+    "{right} of {n} right; look again at: {items}.", "{item} is not one of the labels: {labels}.",
+    "Compare your answer with a model answer and the points below.", "Correct.",
+    "{answer} looks like several numbers; type just one.",
+    "{answer}: use a dot for decimals (0.12), and commas only between thousands (1,200).",
+    "{answer} is not a number: type digits, e.g. 0.12, 12% or 1,200.", "Choose just one option.",
+)
+
+
+def test_the_chinese_page_checker_gives_every_answer_the_chinese_verdict_python_gives(tmp_path):
+    with i18n.language("zh"):
+        table = _table()
+        # One wrong answer whose Chinese message is spelled out below, last.
+        table.append({"data": _quiz.export(exercises.get("ch00.percent_decimal")), "answers": ["12"]})
+        # The message table as a Chinese page holds it.
+        (messages,) = _page_message_tables(_quiz.Exporter().html([table[0]["data"]["id"]]))
+        verdicts = _run_node(table, tmp_path, messages)
+        differences, compared = _differences(table, verdicts)
+        templates = {msgid: i18n.gettext(msgid) for msgid in _CHINESE_BRANCHES}
+    assert not differences, f"{len(differences)} of {compared} verdicts differ:\n" + "\n".join(differences[:15])
+    shown = [r["message"] for results in verdicts for r in results]
+    # Every main branch of the feedback is reached, in Chinese (each literal part of its translation shows).
+    unreached = [m for m, zh in templates.items() if not any(all(p in s for p in _literal_parts(zh)) for s in shown)]
+    assert unreached == []
+    by_id = {t["data"]["id"]: (t, r) for t, r in zip(table[:-1], verdicts)}
+    for entry, results in by_id.values():
+        data = entry["data"]
+        if data["kind"] == "labels":
+            # The labels typed in their Chinese names are accepted, whenever those differ from the English.
+            named = "，".join(data["label_names"][data["labels"].index(a)] for a in data["answer"])
+            assert results[entry["answers"].index(named)]["correct"], data["id"]
+        if data["kind"] == "choice" and data["why_wrong"]:
+            # A wrong option is told why, in Chinese.
+            assert any(r["message"].endswith(why) for r in results for why in data["why_wrong"].values()), \
+                data["id"]
+    hint = by_id["ch00.percent_decimal"][0]["data"]["hint"]
+    assert verdicts[-1] == [{"correct": False, "attempt": True, "hint": hint,
+                             "message": "✘ 你输入的是 12，会被读作 1,200 %。本练习册中比率用小数表示：请写 12% 或 0.12。"}]
 
 
 def test_a_right_answer_at_the_stated_precision_passes_in_the_page(tmp_path):

@@ -638,6 +638,7 @@ def stage(dest, root=None, notebooks: Iterable | None = None, cases: str = "stud
     for s in sources:
         nb = read[s]
         chapter = s.name[:2] if s.parts[0] == "notebooks" and s.name[:2].isdigit() else ""
+        quiz.new_page()  # each page carries its own message table (the page's language, not English)
         # Cases never get an exercise form: it would carry its answers into a student's page.
         _static_widgets(nb, chapter, quiz=quiz.html if s.parts[0] == "notebooks" else None)
         # Raw cells hold tool settings (e.g. otter's assignment config), not text for readers.

@@ -4,6 +4,11 @@
  * <script type="application/json" class="crmlab-exercise-data">. check(data, answer) gives the
  * same verdict, message and hint as crmlab.exercises.check in Python: tests/test_book.py runs
  * both on a table of answers per exercise. Nothing here evaluates what the reader types.
+ *
+ * The exercise's own texts come translated in its data; the checker's messages are templates,
+ * T(msgid, {name: value}), with the msgids and placeholders of the Python messages. A page in
+ * another language than English holds one <script type="application/json" class="crmlab-messages">
+ * with their translations ({msgid: text}); without one, the msgid (English) is the text.
  */
 (function (root) {
   "use strict";
@@ -11,6 +16,36 @@
   var RIGHT = "\u2714", WRONG = "\u2718";
 
   function AnswerError(message) { this.message = message; }
+
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  // ------------------------------------------------------------------ messages in the page's language
+
+  // msgid -> its translation, from the page's <script type="application/json" class="crmlab-messages">
+  // (crmlab.book._quiz.Exporter writes it for a page in another language than English; none for English).
+  var MESSAGES = {};
+
+  /** Merge a message table ({msgid: translation}) into the one in use; setMessages(null) empties it. */
+  function setMessages(table) {
+    if (!table) { MESSAGES = {}; return; }
+    Object.keys(table).forEach(function (k) { if (typeof table[k] === "string" && table[k]) MESSAGES[k] = table[k]; });
+  }
+
+  /** The message msgid in the page's language, with its {name} placeholders filled from params, as
+   * gettext(msgid).format(**params) in Python. Every msgid is one of crmlab's Python messages
+   * (crmlab.book._quiz.JS_MESSAGES; tests/test_book.py checks both). */
+  function T(msgid, params) {
+    var text = has(MESSAGES, msgid) ? MESSAGES[msgid] : msgid;
+    if (!params) return text;
+    return text.replace(/\{\{|\}\}|\{(\w+)\}/g, function (whole, name) {
+      if (whole === "{{") return "{";
+      if (whole === "}}") return "}";
+      return has(params, name) ? String(params[name]) : whole;
+    });
+  }
+
+  // A message kept untranslated until shown (Python's N_): T(it) translates it.
+  function N_(msgid) { return msgid; }
 
   // ------------------------------------------------------------------ Python's formatting
 
@@ -86,24 +121,24 @@
   }
 
   function parseNumber(answer) {
-    if (answer === null || answer === undefined) throw new AnswerError("Type an answer first.");
+    if (answer === null || answer === undefined) throw new AnswerError(T("Type an answer first."));
     var text = normalise(answer);
-    if (!text) throw new AnswerError("Type an answer first.");
+    if (!text) throw new AnswerError(T("Type an answer first."));
     var raw = text;
-    if (text.length > 80) throw new AnswerError("That is too long to be one number: type just the number.");
+    if (text.length > 80) throw new AnswerError(T("That is too long to be one number: type just the number."));
     text = text.replace(/(?<=\d)[ \u00a0\u2009\u202f'](?=\d{3}(?!\d))/g, ",");
-    if (/\d[\s\u00a0\u2009\u202f]+[\d.]/.test(text)) throw new AnswerError(pyRepr(raw) + " looks like several numbers; type just one.");
+    if (/\d[\s\u00a0\u2009\u202f]+[\d.]/.test(text)) throw new AnswerError(T("{answer} looks like several numbers; type just one.", {answer: pyRepr(raw)}));
     text = text.replace(SPACES, "");
     var negative = false, percent = false, multiplier = 1;
     for (var round = 0; round < 8; round++) {
       var before = text;
       if (text[0] === "(" && text.slice(-1) === ")" && text.length > 2) {
-        if (negative) throw new AnswerError(pyRepr(raw) + " has two minus signs; type one number.");
+        if (negative) throw new AnswerError(T("{answer} has two minus signs; type one number.", {answer: pyRepr(raw)}));
         negative = true; text = text.slice(1, -1);
       }
       if ((text[0] === "+" || text[0] === "-") && text.length > 1 && !NUMBER.test(text)) {
         if (text[0] === "-") {
-          if (negative) throw new AnswerError(pyRepr(raw) + " has two minus signs; type one number.");
+          if (negative) throw new AnswerError(T("{answer} has two minus signs; type one number.", {answer: pyRepr(raw)}));
           negative = true;
         }
         text = text.slice(1);
@@ -111,12 +146,13 @@
       text = text.replace(CURRENCY_FRONT, "");
       text = text.replace(CURRENCY_BACK, "");
       if (text.slice(-1) === "%" || text.toLowerCase().slice(-3) === "pct") {
-        if (percent) throw new AnswerError(pyRepr(raw) + " has two percent signs; type one number.");
+        if (percent) throw new AnswerError(T("{answer} has two percent signs; type one number.", {answer: pyRepr(raw)}));
         percent = true; text = text.slice(-1) === "%" ? text.slice(0, -1) : text.slice(0, -3);
       }
       var found = MULTIPLIER_BACK.exec(text);
       if (found && text.length > found[1].length && !/[eE]$/.test(text.slice(0, found.index))) {
-        if (multiplier !== 1) throw new AnswerError(pyRepr(raw) + " has two multipliers; type one, e.g. 1.2m or 120万.");
+        if (multiplier !== 1) throw new AnswerError(T("{answer} has two multipliers; type one, e.g. 1.2m or 120万.",
+          {answer: pyRepr(raw)}));
         multiplier = MULTIPLIERS[found[1].toLowerCase()]; text = text.slice(0, found.index);
       }
       if (text === before) break;
@@ -124,18 +160,22 @@
     if (text.indexOf(",") >= 0) {
       if (GROUPED.test(text)) text = text.split(",").join("");
       else if (/^[+-]?\d+,\d+$/.test(text))
-        throw new AnswerError(pyRepr(raw) + ": use a dot for decimals (0.12), and commas only between thousands (1,200).");
-      else throw new AnswerError(pyRepr(raw) + " looks like several numbers; type just one.");
+        throw new AnswerError(T("{answer}: use a dot for decimals (0.12), and commas only between thousands " +
+          "(1,200).", {answer: pyRepr(raw)}));
+      else throw new AnswerError(T("{answer} looks like several numbers; type just one.", {answer: pyRepr(raw)}));
     }
     if (!NUMBER.test(text)) {
       if (/\d/.test(text))
-        throw new AnswerError("Could not read " + pyRepr(raw) + " as a number: type digits only, e.g. 0.12, 12% or 1,200.");
-      throw new AnswerError(pyRepr(raw) + " is not a number: type digits, e.g. 0.12, 12% or 1,200.");
+        throw new AnswerError(T("Could not read {answer} as a number: type digits only, e.g. 0.12, 12% or " +
+          "1,200.", {answer: pyRepr(raw)}));
+      throw new AnswerError(T("{answer} is not a number: type digits, e.g. 0.12, 12% or 1,200.",
+        {answer: pyRepr(raw)}));
     }
     if (negative && (text[0] === "+" || text[0] === "-"))
-      throw new AnswerError(pyRepr(raw) + " has two signs; type one number, e.g. -1,234 or (1,234).");
+      throw new AnswerError(T("{answer} has two signs; type one number, e.g. -1,234 or (1,234).",
+        {answer: pyRepr(raw)}));
     var value = Number(text) * multiplier;
-    if (!isFinite(value) || Math.abs(value) > LARGEST) throw new AnswerError(pyRepr(raw) + " is too large to be a sensible answer.");
+    if (!isFinite(value) || Math.abs(value) > LARGEST) throw new AnswerError(T("{answer} is too large to be a sensible answer.", {answer: pyRepr(raw)}));
     if (negative) value = -value;
     if (percent) value /= 100;
     var decimals = typedDecimals(text.replace(/^[+-]+/, ""));
@@ -156,16 +196,16 @@
   // ------------------------------------------------------------------ checking (crmlab.exercises._check_*)
 
   var SLACK = 1.02;
-  var MAGNITUDES = new Map([[1, "plain units"], [1e3, "thousands"], [1e4, "万 (ten thousands)"], [1e6, "millions"],
-    [1e8, "亿 (hundred millions)"], [1e9, "billions"]]);
+  var MAGNITUDES = new Map([[1, N_("plain units")], [1e3, N_("thousands")], [1e4, N_("万 (ten thousands)")],
+    [1e6, N_("millions")], [1e8, N_("亿 (hundred millions)")], [1e9, N_("billions")]]);
   var UNIT_FACTORS = [1e3, 1e6, 1e9, 1e4, 1e8, 1e-3, 1e-6, 1e-9, 1e-4, 1e-8];
   var MONEY = ["cny", "yuan", "元", "usd", "eur", "rmb", "money"];
 
   function close(a, b, tol) { return Math.abs(a - b) <= tol + 1e-12 * Math.max(1, Math.abs(b)); }
 
   function right(ex, text) {
-    return {correct: true, message: (RIGHT + " " + (text || "Correct.") + " " + (ex.explanation || "")).trim(), hint: "",
-            attempt: true};
+    return {correct: true, message: (RIGHT + " " + (text || T("Correct.")) + " " + (ex.explanation || "")).trim(),
+            hint: "", attempt: true};
   }
   function wrong(ex, message) { return {correct: false, message: WRONG + " " + message, hint: ex.hint || "", attempt: true}; }
 
@@ -188,36 +228,39 @@
   };
 
   function unitWords(ex) {
-    if (ex.percent) return "a rate (a decimal such as 0.12, or a percentage such as 12%)";
-    return ex.unit || "the unit the prompt states";
+    if (ex.percent) return T("a rate (a decimal such as 0.12, or a percentage such as 12%)");
+    return ex.unit || T("the unit the prompt states");
   }
 
   function places(n) {
-    if (n > 0) return n + " decimal" + (n !== 1 ? "s" : "");
-    if (n === 0) return "a whole number";
-    return "the nearest " + grouped(Math.pow(10, -n), 0);
+    if (n > 0) return n === 1 ? T("{n} decimal", {n: n}) : T("{n} decimals", {n: n});
+    if (n === 0) return T("a whole number");
+    return T("the nearest {step}", {step: grouped(Math.pow(10, -n), 0)});
   }
 
   function suffix(typed) {
     var names = {1e3: "k", 1e4: "万", 1e6: "m", 1e7: "千万", 1e8: "亿", 1e9: "bn"};
     var mult = typed.parsed.multiplier;
-    return Object.prototype.hasOwnProperty.call(names, String(mult)) ? names[String(mult)] : "×" + g6(mult);
+    return has(names, String(mult)) ? names[String(mult)] : "×" + g6(mult);
   }
 
   function precisionWords(ex, typed, tol) {
     if (ex.decimals === null || ex.decimals === undefined) {
-      if (ex.percent && typed.parsed.percent) return "within ±" + g6(tol * 100, 3) + " percentage points";
-      return "within ±" + fmt(tol) + (ex.unit && !ex.percent ? " " + ex.unit : "");
+      if (ex.percent && typed.parsed.percent) return T("within ±{tol} percentage points", {tol: g6(tol * 100, 3)});
+      return T("within ±{tol}", {tol: fmt(tol)}) + (ex.unit && !ex.percent ? " " + ex.unit : "");
     }
     if (ex.percent) {
-      if (typed.parsed.percent) return "as a percent to " + places(ex.decimals);
-      return places(ex.decimals + 2) + " as a decimal (or " + places(ex.decimals) + " as a percent)";
+      if (typed.parsed.percent) return T("as a percent to {places}", {places: places(ex.decimals)});
+      return T("{places} as a decimal (or {percent_places} as a percent)",
+        {places: places(ex.decimals + 2), percent_places: places(ex.decimals)});
     }
     if (typed.explicit) {
       var shift = Math.log10(typed.parsed.multiplier / ex.scale);
-      return places(ex.decimals + Math.round(shift)) + " when you type the multiplier " + suffix(typed);
+      return T("{places} when you type the multiplier {suffix}",
+        {places: places(ex.decimals + Math.round(shift)), suffix: suffix(typed)});
     }
-    return places(ex.decimals) + (ex.unit ? " in " + ex.unit : "");
+    if (ex.unit) return T("{places} in {unit}", {places: places(ex.decimals), unit: ex.unit});
+    return places(ex.decimals);
   }
 
   function unitsMessage(ex, typed, expected, tol) {
@@ -225,40 +268,43 @@
     for (var i = 0; i < UNIT_FACTORS.length; i++) {
       var factor = UNIT_FACTORS[i];
       if (!typed.consistent(expected * factor, tol * factor)) continue;
-      var size = factor > 1 ? grouped(factor, 0) + " times too large" : grouped(1 / factor, 0) + " times too small";
+      var size = factor > 1 ? T("{n} times too large", {n: grouped(factor, 0)}) :
+        T("{n} times too small", {n: grouped(1 / factor, 0)});
       if (typed.explicit)
-        return typed.text + " is " + size + " for this answer: check the multiplier you typed (k = thousand, " +
-          "m = million, 万 = ten thousand, 亿 = hundred million) against the prompt's unit, " + (ex.unit || "as stated") + ".";
+        return T("{typed} is {size} for this answer: check the multiplier you typed (k = thousand, " +
+          "m = million, 万 = ten thousand, 亿 = hundred million) against the prompt's unit, " +
+          "{unit}.", {typed: typed.text, size: size, unit: ex.unit || T("as stated")});
       var used = MAGNITUDES.get(ex.scale / factor);
-      var asked = ex.unit ? "the prompt asks for " + ex.unit : "check the unit the prompt asks for";
-      var guess = used ? ": it looks like the amount in " + used : "";
-      return typed.text + " is " + size + guess + "; " + asked + ". Convert it, or type a multiplier " +
-        "(e.g. 2.5m for 2.5 million).";
+      var asked = ex.unit ? T("the prompt asks for {unit}", {unit: ex.unit}) : T("check the unit the prompt asks for");
+      var guess = used ? T(": it looks like the amount in {magnitude}", {magnitude: T(used)}) : "";
+      return T("{typed} is {size}{guess}; {asked}. Convert it, or type a multiplier " +
+        "(e.g. 2.5m for 2.5 million).", {typed: typed.text, size: size, guess: guess, asked: asked});
     }
     return null;
   }
 
   function signMessage(ex) {
     if (ex.gap_scale)
-      return "The size is right but the sign is wrong: a gap subtracts in a set order (e.g. own minus " +
-        "competitor, or performance minus importance). Check which you subtracted from which.";
+      return T("The size is right but the sign is wrong: a gap subtracts in a set order (e.g. own minus " +
+        "competitor, or performance minus importance). Check which you subtracted from which.");
     var unit = fold(ex.unit || "");
     if (MONEY.some(function (w) { return unit.indexOf(w) >= 0; }))
-      return "The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or an inflow.";
-    return "The size is right but the sign is wrong: check which quantity is subtracted from which.";
+      return T("The size is right but the sign is wrong: check whether this is a cost or a gain, an outflow or " +
+        "an inflow.");
+    return T("The size is right but the sign is wrong: check which quantity is subtracted from which.");
   }
 
   function checkNumber(ex, answer) {
     var expected = ex.answer;
     if (ex.gap_scale && typeof answer === "string" && (normalise(answer).indexOf("%") >= 0 ||
         answer.toLowerCase().indexOf("pct") >= 0))
-      throw new AnswerError("This answer is a difference on a rating scale, in points (e.g. 0.25 points on a 1–5 " +
-        "scale), not a percentage: a percent of what? Type the difference without %.");
+      throw new AnswerError(T("This answer is a difference on a rating scale, in points (e.g. 0.25 points on a 1–5 " +
+        "scale), not a percentage: a percent of what? Type the difference without %."));
     var typed = new Typed(ex, answer), value = typed.value, tol = ex.tolerance;
     if (close(value, expected, tol)) return right(ex);
     if (!typed.explicit && ex.scale !== 1 && close(value / ex.scale, expected, tol))
-      return right(ex, "Correct: " + typed.text + " is " + fmt(value / ex.scale) + " " + ex.unit + ". The prompt " +
-        "asks for " + ex.unit + ", so write it that way next time.");
+      return right(ex, T("Correct: {typed} is {value} {unit}. The prompt asks for {unit}, so " +
+        "write it that way next time.", {typed: typed.text, value: fmt(value / ex.scale), unit: ex.unit}));
     var coarse = typed.resolution > 2 * tol && typed.rounds(expected);
     if (!coarse) {
       var best = null;
@@ -274,42 +320,46 @@
     if (!coarse) {
       var pct = typed.parsed.percent;
       if (ex.percent && !pct && typed.consistent(expected * 100, tol * 100))
-        return wrong(ex, "You typed " + typed.text + ", which reads as " + fmt(value * 100) + " %. Rates are decimals " +
-          "in this workbook: write " + typed.text + "% or " + fmt(value / 100) + ".");
+        return wrong(ex, T("You typed {typed}, which reads as {percent} %. Rates are decimals in this " +
+          "workbook: write {typed}% or {decimal}.", {typed: typed.text, percent: fmt(value * 100),
+          decimal: fmt(value / 100)}));
       if (ex.percent && pct && typed.consistent(expected / 100, tol / 100))
-        return wrong(ex, typed.text + " reads as " + fmt(value) + " (a hundredth of " + fmt(value * 100) + "). Either " +
-          "write the decimal without %, or multiply by 100 before adding %.");
+        return wrong(ex, T("{typed} reads as {value} (a hundredth of {hundred}). Either write the decimal without " +
+          "%, or multiply by 100 before adding %.", {typed: typed.text, value: fmt(value), hundred: fmt(value * 100)}));
       if (!ex.percent && pct && typed.consistent(expected / 100, tol / 100))
-        return wrong(ex, "The digits are right, but this answer is in " + (ex.unit || "the prompt's unit") +
-          ", not a percentage: type the number without the % sign.");
+        return wrong(ex, T("The digits are right, but this answer is in {unit}, not a percentage: type the " +
+          "number without the % sign.", {unit: ex.unit || T("the prompt's unit")}));
       if (!ex.percent && !pct && typed.consistent(expected / 100, tol / 100))
-        return wrong(ex, typed.text + " looks like a decimal share; this answer is in " + (ex.unit || "points") +
-          " (a percentage or points, not a fraction). Multiply by 100.");
+        return wrong(ex, T("{typed} looks like a decimal share; this answer is in {unit} (a percentage or points, " +
+          "not a fraction). Multiply by 100.", {typed: typed.text, unit: ex.unit || T("points")}));
       if (ex.percent && !pct && Math.abs(value) >= 100)
-        return wrong(ex, typed.text + " is an amount, not a rate: the answer is " + unitWords(ex) + ". Express the " +
-          "amount relative to its base (divide by it).");
+        return wrong(ex, T("{typed} is an amount, not a rate: the answer is {unit}. Express the amount relative " +
+          "to its base (divide by it).", {typed: typed.text, unit: unitWords(ex)}));
     }
     if (!coarse && ex.percent && typed.consistent(expected + 1, tol))
-      return wrong(ex, typed.text + " is a multiple of the base (new ÷ old), not the rate of change: the rate is " +
-        "the multiple minus 1 (a multiple of 1.25 is a rise of 25 %).");
+      return wrong(ex, T("{typed} is a multiple of the base (new ÷ old), not the rate of change: the rate is " +
+        "the multiple minus 1 (a multiple of 1.25 is a rise of 25 %).", {typed: typed.text}));
     var unit = fold(ex.unit || "");
     var multiple = ["times", "multiple", "ratio", "×"].some(function (w) { return unit.indexOf(w) >= 0; });
     if (!coarse && multiple && typed.consistent(expected - 1, tol))
-      return wrong(ex, typed.text + " looks like the rate of change; this answer is the multiple (new ÷ old = 1 + rate).");
+      return wrong(ex, T("{typed} looks like the rate of change; this answer is the multiple (new ÷ old = " +
+        "1 + rate).", {typed: typed.text}));
     if (coarse)
-      return wrong(ex, typed.text + " is rounded too coarsely: the prompt asks for " + precisionWords(ex, typed, tol) +
-        ". Keep full precision and round only at the end.");
+      return wrong(ex, T("{typed} is rounded too coarsely: the prompt asks for {precision}. Keep full precision " +
+        "and round only at the end.", {typed: typed.text, precision: precisionWords(ex, typed, tol)}));
     if (expected !== 0 && typed.consistent(-expected, tol)) return wrong(ex, signMessage(ex));
-    var direction = value > expected ? "too high" : "too low";
+    var direction = value > expected ? T("too high") : T("too low");
     var whole = ex.decimals !== null && ex.decimals !== undefined && ex.decimals <= 0 && Number.isInteger(expected);
     if (expected !== 0 && Math.abs(value - expected) <= Math.max(10 * tol, 0.02 * Math.abs(expected))) {
       if (whole)
-        return wrong(ex, typed.text + " is close but " + direction + ": this answer is a whole number and must be " +
-          "exact. Check what you counted (duplicates, a dropped or extra row).");
-      return wrong(ex, typed.text + " is close but " + direction + ", outside the accepted precision (" +
-        precisionWords(ex, typed, tol) + "): keep more decimals in the intermediate steps and round only at the end.");
+        return wrong(ex, T("{typed} is close but {direction}: this answer is a whole number and must be " +
+          "exact. Check what you counted (duplicates, a dropped or extra row).",
+          {typed: typed.text, direction: direction}));
+      return wrong(ex, T("{typed} is close but {direction}, outside the accepted precision ({precision}): keep " +
+        "more decimals in the intermediate steps and round only at the end.",
+        {typed: typed.text, direction: direction, precision: precisionWords(ex, typed, tol)}));
     }
-    return wrong(ex, typed.text + " is " + direction + ".");
+    return wrong(ex, T("{typed} is {direction}.", {typed: typed.text, direction: direction}));
   }
 
   function keys(ex) { return ex.choices.map(function (c) { return c[0]; }); }
@@ -320,17 +370,17 @@
       var key = ex.choices[i][0], text = ex.choices[i][1];
       if (folded === fold(key) || folded === fold(normalise(text))) return key;
     }
-    throw new AnswerError(pyRepr(item) + " is not one of the options; choose from " + keys(ex).join(", ") + ".");
+    throw new AnswerError(T("{item} is not one of the options; choose from {keys}.",
+      {item: pyRepr(item), keys: keys(ex).join(", ")}));
   }
 
   function checkChoice(ex, answer) {
     var items = splitItems(answer);
-    if (!items.length) throw new AnswerError("Choose one option: " + keys(ex).join(", ") + ".");
-    if (items.length > 1) throw new AnswerError("Choose just one option.");
+    if (!items.length) throw new AnswerError(T("Choose one option: {keys}.", {keys: keys(ex).join(", ")}));
+    if (items.length > 1) throw new AnswerError(T("Choose just one option."));
     var key = optionKey(ex, items[0]);
     if (key === ex.answer) return right(ex);
-    var reason = Object.prototype.hasOwnProperty.call(ex.why_wrong, key) ? ex.why_wrong[key] :
-      "That is not the best answer.";
+    var reason = has(ex.why_wrong, key) ? ex.why_wrong[key] : T("That is not the best answer.");
     return wrong(ex, key + ": " + reason);
   }
 
@@ -338,7 +388,8 @@
     var items = splitItems(answer), all = keys(ex);
     if (items.length === 1 && all.every(function (k) { return k.length === 1; }) && items[0].length > 1 &&
         /^\p{L}+$/u.test(items[0])) items = Array.from(items[0]);
-    if (!items.length) throw new AnswerError("Choose at least one option from " + all.join(", ") + ", separated by commas.");
+    if (!items.length)
+      throw new AnswerError(T("Choose at least one option from {keys}, separated by commas.", {keys: all.join(", ")}));
     var chosen = {};
     items.forEach(function (item) { chosen[optionKey(ex, item)] = true; });
     var expected = {};
@@ -347,43 +398,50 @@
     var missed = all.filter(function (k) { return expected[k] && !chosen[k]; });
     if (!wrongKeys.length && !missed.length) return right(ex);
     var parts = [];
-    if (wrongKeys.length) parts.push("should not be chosen: " + wrongKeys.map(function (k) {
-      return Object.prototype.hasOwnProperty.call(ex.why_wrong, k) ? k + " (" + ex.why_wrong[k] + ")" : k;
-    }).join("; "));
-    if (missed.length) parts.push(missed.length + " correct option(s) missing");
-    return wrong(ex, "Not quite: " + parts.join(", and ") + ".");
+    if (wrongKeys.length) parts.push(T("should not be chosen: {options}", {options: wrongKeys.map(function (k) {
+      return has(ex.why_wrong, k) ? k + " (" + ex.why_wrong[k] + ")" : k;
+    }).join("; ")}));
+    if (missed.length) parts.push(T("{n} correct option(s) missing", {n: missed.length}));
+    return wrong(ex, T("Not quite: {parts}.", {parts: parts.join(T(", and "))}));
   }
 
   function checkLabels(ex, answer) {
     var items = splitItems(answer), expected = ex.answer, vocabulary = {};
-    ex.labels.forEach(function (lab) { vocabulary[fold(normalise(lab))] = lab; });
-    if (!items.length) throw new AnswerError("Type " + expected.length + " labels separated by commas, in order.");
+    // A label may be typed in either language: the English label or its translation for this exercise.
+    var shown = ex.label_names || ex.labels;
+    ex.labels.forEach(function (lab, i) {
+      vocabulary[fold(normalise(lab))] = lab;
+      vocabulary[fold(normalise(shown[i]))] = lab;
+    });
+    if (!items.length) throw new AnswerError(T("Type {n} labels separated by commas, in order.", {n: expected.length}));
     if (items.length !== expected.length)
-      throw new AnswerError("Type exactly " + expected.length + " labels separated by commas; you typed " + items.length + ".");
+      throw new AnswerError(T("Type exactly {n} labels separated by commas; you typed {typed}.",
+        {n: expected.length, typed: items.length}));
     var given = items.map(function (item) {
       var key = fold(normalise(item));
-      if (!Object.prototype.hasOwnProperty.call(vocabulary, key))
-        throw new AnswerError(pyRepr(item) + " is not one of the labels: " + ex.labels.join(", ") + ".");
+      if (!has(vocabulary, key))
+        throw new AnswerError(T("{item} is not one of the labels: {labels}.", {item: pyRepr(item),
+          labels: shown.join(", ")}));
       return vocabulary[key];
     });
     var bad = [];
     given.forEach(function (g, i) { if (g !== expected[i]) bad.push(i); });
     if (!bad.length) return right(ex);
-    var names = ex.items.length ? ex.items : expected.map(function (_, i) { return "item " + (i + 1); });
-    return wrong(ex, (expected.length - bad.length) + " of " + expected.length + " right; look again at: " +
-      bad.map(function (i) { return names[i]; }).join(", ") + ".");
+    var names = ex.items.length ? ex.items : expected.map(function (_, i) { return T("item {n}", {n: i + 1}); });
+    return wrong(ex, T("{right} of {n} right; look again at: {items}.", {right: expected.length - bad.length,
+      n: expected.length, items: bad.map(function (i) { return names[i]; }).join(", ")}));
   }
 
   function judgementText(ex) {
-    return "**A model answer**\n\n" + ex.model_answer + "\n\n**Check your answer for**\n\n" +
+    return "**" + T("A model answer") + "**\n\n" + ex.model_answer + "\n\n**" + T("Check your answer for") + "**\n\n" +
       ex.rubric.map(function (point) { return "- " + point; }).join("\n");
   }
 
   function checkJudgement(ex, answer) {
     var text = typeof answer === "string" ? normalise(answer) : "";
-    if (!text) throw new AnswerError("Write your answer first, then compare it with a model answer.");
-    return {correct: true, message: RIGHT + " Compare your answer with a model answer and the points below.\n\n" +
-      judgementText(ex), hint: "", attempt: true};
+    if (!text) throw new AnswerError(T("Write your answer first, then compare it with a model answer."));
+    return {correct: true, message: RIGHT + " " + T("Compare your answer with a model answer and the points below.") +
+      "\n\n" + judgementText(ex), hint: "", attempt: true};
   }
 
   var CHECKERS = {number: checkNumber, choice: checkChoice, multi: checkMulti, labels: checkLabels,
@@ -398,8 +456,8 @@
       if (err instanceof AnswerError) return {correct: false, message: WRONG + " " + err.message, hint: ex.hint || "",
                                               attempt: false};
       // As Python does for what slips past the parser: still the reader's input, never a crash.
-      return {correct: false, message: WRONG + " Could not read that answer: type a number, e.g. 0.12, 12% or 1,200.",
-              hint: ex.hint || "", attempt: false};
+      return {correct: false, message: WRONG + " " + T("Could not read that answer: type a number, e.g. 0.12, 12% or " +
+                                                       "1,200."), hint: ex.hint || "", attempt: false};
     }
   }
 
@@ -433,21 +491,24 @@
         return ex.kind === "choice" ? (picked.length ? picked[0] : "") : picked;
       };
     } else {
+      // The widget's placeholders (crmlab.widgets.exercise), in the page's language.
+      var placeholder = ex.kind === "judgement" ? T("Write your answer: the decision, and the numbers behind it.") :
+        ex.kind === "number" ? T("e.g. 0.12, 12% or 1,200") : T("labels separated by commas");
       textInput = ex.kind === "judgement" ?
-        element("textarea", {rows: "4", "aria-label": "Your answer", placeholder: "your decision and why"}) :
-        element("input", {type: "text", "aria-label": "Your answer",
-          placeholder: ex.kind === "number" ? "e.g. 0.12, 12% or 1,200" : "labels separated by commas"});
+        element("textarea", {rows: "4", "aria-label": placeholder, placeholder: placeholder}) :
+        element("input", {type: "text", "aria-label": placeholder, placeholder: placeholder});
       if (ex.kind !== "number") textInput.className = "crmlab-wide";
       answer.appendChild(textInput);
       read = function () { return textInput.value; };
     }
     var buttons = element("div", {"class": "crmlab-buttons"});
     var checkButton = element("button", {type: "button", "class": "crmlab-check"},
-      ex.kind === "judgement" ? "Compare with a model answer" : "Check");
+      ex.kind === "judgement" ? T("Compare with a model answer") : T("Check"));
     buttons.appendChild(checkButton);
-    var hintButton = element("button", {type: "button", "class": "crmlab-hint"}, "Hint");
+    var hintButton = element("button", {type: "button", "class": "crmlab-hint"}, T("Hint"));
     buttons.appendChild(hintButton);
-    var solutionButton = element("button", {type: "button", "class": "crmlab-show-solution", hidden: ""}, "Show solution");
+    var solutionButton = element("button", {type: "button", "class": "crmlab-show-solution", hidden: ""},
+      T("Show solution"));
     buttons.appendChild(solutionButton);
     var feedback = element("div", {"class": "crmlab-feedback", "aria-live": "polite"});
     var solution = element("div", {"class": "crmlab-solution", hidden: ""});
@@ -482,8 +543,8 @@
     hintButton.addEventListener("click", function () {
       feedback.className = "crmlab-feedback";
       feedback.textContent = "";
-      feedback.appendChild(element("span", {"class": "crmlab-hint-text"}, "Hint: " + (ex.hint ||
-        "No hint for this one: re-read the section above.")));
+      feedback.appendChild(element("span", {"class": "crmlab-hint-text"}, T("Hint:") + " " + (ex.hint ||
+        T("No hint for this one: re-read the section above."))));
     });
     solutionButton.addEventListener("click", showSolution);
     if (textInput) textInput.addEventListener("input", function () { feedback.textContent = ""; });
@@ -494,12 +555,19 @@
     box.setAttribute("data-ready", "1");
   }
 
-  var api = {check: check, parseNumber: parseNumber, splitItems: splitItems, fmt: fmt, AnswerError: AnswerError};
+  var api = {check: check, parseNumber: parseNumber, splitItems: splitItems, fmt: fmt, AnswerError: AnswerError,
+             T: T, setMessages: setMessages};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.crmlabExercises = api;
 
   if (typeof document !== "undefined") {
-    var start = function () { Array.prototype.forEach.call(document.querySelectorAll(".crmlab-exercise[data-exercise]"), mount); };
+    var start = function () {
+      // The page's message table (one per page; none in English), before any form is drawn.
+      Array.prototype.forEach.call(document.querySelectorAll("script.crmlab-messages"), function (script) {
+        try { setMessages(JSON.parse(script.textContent)); } catch (err) { /* English, then */ }
+      });
+      Array.prototype.forEach.call(document.querySelectorAll(".crmlab-exercise[data-exercise]"), mount);
+    };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
     else start();
   }
