@@ -78,23 +78,41 @@ def _split(text: str) -> list[str]:
 
 def english_notebooks(root: Path = ROOT) -> list[Path]:
     """The English notebooks that have editions, in a stable order."""
+    root = _path("root", root)
     return [p for folder in SOURCES for p in sorted((root / folder).glob("*.ipynb"))]
 
 
+def _path(name: str, value) -> Path:
+    if not isinstance(value, (str, Path)) or not str(value):
+        raise TypeError(f"{name} must be a path to a notebook; got {type(value).__name__} {value!r:.60}")
+    return Path(value)
+
+
+def _edition(lang) -> str:
+    if not isinstance(lang, str) or lang not in EDITIONS:
+        raise ValueError(f"lang must be one of {', '.join(map(repr, EDITIONS))}; got {lang!r:.60}")
+    return lang
+
+
 def notebook_catalogue_path(english: Path, lang: str = "zh", root: Path = ROOT) -> Path:
-    english = Path(english).resolve()
+    """The PO catalogue of an English notebook's prose in ``lang``: ``locale/<lang>/<folder>/<name>.po``."""
+    english, lang, root = _path("english", english).resolve(), _edition(lang), _path("root", root)
     return root / "locale" / lang / english.parent.name / (english.stem + ".po")
 
 
 def edition_path(english: Path, lang: str = "zh", root: Path = ROOT) -> Path:
-    english = Path(english).resolve()
+    """Where the ``lang`` edition of an English notebook lives: ``<lang>/<folder>/<name>.ipynb``."""
+    english, lang, root = _path("english", english).resolve(), _edition(lang), _path("root", root)
     return root / lang / english.parent.name / english.name
 
 
 def extract_notebook(english: Path):
     """A Babel catalogue whose messages are the notebook's markdown cells (location: cell number)."""
     catalog, _, _ = _babel()
-    nb = json.loads(Path(english).read_text(encoding="utf-8"))
+    english = _path("english", english)
+    if not english.is_file():
+        raise FileNotFoundError(f"english must be a notebook file; got {str(english)!r:.80}")
+    nb = json.loads(english.read_text(encoding="utf-8"))
     cat = catalog.Catalog(project=f"crmlab {Path(english).parent.name}/{Path(english).name}", fuzzy=False,
                           header_comment=_HEADER_COMMENT, copyright_holder="crmlab authors")
     for i, cell in enumerate(nb["cells"]):
@@ -153,7 +171,9 @@ def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = 
     Outputs are taken from ``existing`` (the edition on disk) when its code cells
     are the same as the English ones, so rebuilding after a prose change keeps them.
     """
-    english = Path(english)
+    english, lang = _path("english", english), _edition(lang)
+    if not english.is_file():
+        raise FileNotFoundError(f"english must be a notebook file; got {str(english)!r:.80}")
     nb = json.loads(english.read_text(encoding="utf-8"))
     cat = _read_po(notebook_catalogue_path(english, lang, root), lang)
     old = None
@@ -292,7 +312,7 @@ def exercise_template(chapter: str):
 
 def package_catalogues(lang: str = "zh") -> list[tuple[Path, object]]:
     """(PO path, template) of each part of the package catalogue: the code's strings, then each chapter's exercises."""
-    base = PACKAGE_DIR / "locale" / lang / "LC_MESSAGES"
+    base = PACKAGE_DIR / "locale" / _edition(lang) / "LC_MESSAGES"
     parts = [(base / "crmlab.po", code_template())]
     parts += [(base / "exercises" / f"{ch}.po", exercise_template(ch)) for ch in exercise_chapters()]
     return parts
@@ -410,6 +430,11 @@ def _same_placeholders(source, translation) -> bool:
 
 def check(lang: str = "zh", root: Path = ROOT, package: bool = True) -> Drift:
     """Everything that makes the ``lang`` edition differ from what the English source and catalogues give."""
+    lang, root = _edition(lang), _path("root", root).resolve()
+    if not (root / "notebooks").is_dir():
+        raise ValueError(f"root must be a workbook folder (with notebooks/); got {str(root)!r:.80}")
+    if not isinstance(package, bool):
+        raise TypeError(f"package must be True or False; got {type(package).__name__} {package!r:.60}")
     drift = Drift()
     if package:
         for path, template in package_catalogues(lang):
@@ -452,6 +477,7 @@ def check(lang: str = "zh", root: Path = ROOT, package: bool = True) -> Drift:
 
 def stats(lang: str = "zh", root: Path = ROOT) -> dict:
     """Counts of what each edition holds: notebooks, markdown cells, package strings, exercises."""
+    lang, root = _edition(lang), _path("root", root)
     from crmlab import exercises
 
     package, done = 0, 0

@@ -119,31 +119,45 @@ def _catalogue(code: str) -> _gettext.NullTranslations:
     return _gettext.translation(_DOMAIN, localedir=str(_LOCALE_DIR), languages=[code], fallback=True)
 
 
+def _text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str (a message of the catalogue); got {type(value).__name__} {value!r:.60}")
+    return value
+
+
 def gettext(message: str) -> str:
     """``message`` in the language in use (itself where the catalogue has no translation)."""
+    _text("message", message)
     return _catalogue(get_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the language in use."""
+    _text("singular", singular), _text("plural", plural)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int; got {type(n).__name__} {n!r:.60}")
     return _catalogue(get_language()).ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """``message`` in the language in use, translated as meant in ``context`` (e.g. an exercise's id)."""
+    _text("context", context), _text("message", message)
     return _catalogue(get_language()).pgettext(context, message)
 
 
 def translate(message: str | None, context: str | None = None) -> str | None:
     """Translate a message kept untranslated until shown (see :func:`N_`); ``None`` and ``""`` pass through."""
-    if not message:
+    if message is None or (isinstance(message, str) and not message):
         return message
+    _text("message", message)
+    if context is not None:
+        _text("context", context)
     return pgettext(context, message) if context else gettext(message)
 
 
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (it is translated when shown)."""
-    return message
+    return _text("message", message)
 
 
 def reload() -> None:
