@@ -152,6 +152,16 @@ def discover(root: Path | None = None) -> list[NotebookWidgets]:
     return [scan_notebook(root, p) for p in notebook_paths(root)]
 
 
+def wait_until(predicate, what: str, timeout: float = WIDGET_TIMEOUT) -> None:
+    """Poll ``predicate`` every 0.1 s; fail saying ``what`` did not happen within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {timeout:.0f} s")
+
+
 def exercise_class(exercise_id: str) -> str:
     return "crmlab-ex-" + exercise_id.replace(".", "-")
 

@@ -23,13 +23,7 @@ def _nb(relative: str) -> helpers.NotebookWidgets:
     return helpers.scan_notebook(helpers.workbook_root(), Path(relative))
 
 
-def _wait(predicate, what: str, timeout: float = helpers.WIDGET_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {timeout:.0f} s")
+_wait = helpers.wait_until
 
 
 def test_chinese_chapter_gives_chinese_feedback_on_a_wrong_answer(lab_notebooks):

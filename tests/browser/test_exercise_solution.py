@@ -25,13 +25,7 @@ def _widget(page, exercise_id):
     return widget
 
 
-def _wait(predicate, what: str, timeout: float = helpers.WIDGET_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {timeout:.0f} s")
+_wait = helpers.wait_until
 
 
 def _check(widget, text: str, mark: str = helpers.WRONG) -> str:
