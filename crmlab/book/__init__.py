@@ -223,16 +223,20 @@ def _static_widgets(nb, chapter: str, quiz=None) -> int:
             if not body and call[0]:
                 body, defaults = _rebuilt_widget(*call), call[1] is None
             if body:
-                drawn = " drawn with its default data" if defaults else ""
-                note = (f"<p class='crmlab-static-note'>A snapshot of an interactive widget{drawn}: to use it"
-                        f"{' with the chapter’s data' if defaults else ''}, open this notebook in JupyterLab "
-                        f"(<code>crmlab lab</code>) or run <code>{live}</code>.</p>")
+                where = {"lab": "<code>crmlab lab</code>", "app": f"<code>{html.escape(live)}</code>"}
+                text = (_("A snapshot of an interactive widget drawn with its default data: to use it with the "
+                          "chapter’s data, open this notebook in JupyterLab ({lab}) or run {app}.") if defaults
+                        else _("A snapshot of an interactive widget: to use it, open this notebook in JupyterLab "
+                               "({lab}) or run {app}."))
+                note = f"<p class='crmlab-static-note'>{text.format(**where)}</p>"
             else:
                 title = re.search(r"<b>(.*?)</b>", str(data.get("text/plain", "")))
-                body = f"<p><b>{html.escape(title.group(1)) if title else 'An interactive widget'}</b></p>"
-                note = ("<p class='crmlab-static-note'>An interactive widget, drawn from the chapter's data when "
-                        "the notebook runs: open this notebook in JupyterLab (<code>crmlab lab</code>) or run "
-                        f"<code>{live}</code> to use it.</p>")
+                name = title.group(1) if title else _("An interactive widget")
+                body = f"<p><b>{html.escape(name)}</b></p>"
+                text = _("An interactive widget, drawn from the chapter's data when the notebook runs: open this "
+                         "notebook in JupyterLab ({lab}) or run {app} to use it.")
+                note = ("<p class='crmlab-static-note'>"
+                        f"{text.format(lab='<code>crmlab lab</code>', app=f'<code>{html.escape(live)}</code>')}</p>")
             output["data"] = {"text/html": f"<div class='crmlab-static-widget'>{body}{note}</div>"}
             done += 1
     nb.metadata.pop("widgets", None)

@@ -236,13 +236,16 @@ class Exporter:
             prompt = (f"<div class='crmlab-prompt'><b>{html.escape(_('Exercise {id}.').format(id=ex.id))}</b> "
                       f"{html.escape(ex.prompt)}</div>")
             if data is None:
+                note = _("Open this notebook in JupyterLab ({command}) to answer it.").format(
+                    command="<code>crmlab lab</code>")
                 blocks.append(f"<div class='{css} crmlab-static-widget'>{prompt}<p class='crmlab-static-note'>"
-                              "Open this notebook in JupyterLab (<code>crmlab lab</code>) to answer it.</p></div>")
+                              f"{note}</p></div>")
                 continue
             self.exported[ex.id] = data
+            noscript = html.escape(_("Turn on JavaScript to check your answer here, or open this notebook in "
+                                     "JupyterLab."))
             blocks.append(f"<div class='{css}' data-exercise='{html.escape(ex.id)}'>{prompt}"
-                          "<noscript><p class='crmlab-static-note'>Turn on JavaScript to check your answer here, or "
-                          "open this notebook in JupyterLab.</p></noscript>"
+                          f"<noscript><p class='crmlab-static-note'>{noscript}</p></noscript>"
                           f"<script type='application/json' class='crmlab-exercise-data'>{_script_json(data)}"
                           "</script></div>")
         return "".join(blocks)
