@@ -1,11 +1,16 @@
 """One source, two editions: build and check the Chinese workbook from the English one.
 
 The English notebooks (``notebooks/``, ``cases/``) are the source. The Chinese
-edition lives in ``zh/notebooks/`` and ``zh/cases/``; it is *generated*: its code
-and raw cells are the English ones, byte for byte, and each markdown cell is the
-translation found in the notebook's catalogue, ``locale/zh/notebooks/<name>.po``
-or ``locale/zh/cases/<name>.po`` (gettext PO files: ``msgid`` is a whole markdown
-cell of the English notebook, ``msgstr`` its translation). Outputs come from
+edition lives in ``zh/notebooks/`` and ``zh/cases/``; it is *generated*: its raw
+cells are the English ones, byte for byte, each markdown cell is the translation
+found in the notebook's catalogue, ``locale/zh/notebooks/<name>.po`` or
+``locale/zh/cases/<name>.po`` (gettext PO files: ``msgid`` is a whole markdown
+cell of the English notebook, ``msgstr`` its translation), and its code cells are
+the English ones with only their *display strings* translated: the text a cell
+prints (``print("...")``) and a figure's ``title=``, ``xlabel=``, ``ylabel=`` and
+``label=`` (context ``code`` in the same catalogue; f-string fields such as
+``{total:,.0f}`` stay as they are). Nothing else in a code cell changes, and the
+tests between ``# BEGIN TESTS`` and ``# END TESTS`` are never touched. Outputs come from
 running the Chinese notebook, whose kernel speaks Chinese because ``zh/`` carries
 the edition marker (see :mod:`crmlab.i18n`).
 
@@ -32,6 +37,7 @@ import copy
 import datetime
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +82,100 @@ def _split(text: str) -> list[str]:
     return lines
 
 
+#: gettext context of a code cell's display strings in a notebook catalogue.
+CODE_CONTEXT = "code"
+#: Keyword arguments and methods whose string is text shown in a figure or printed.
+_DISPLAY_KEYWORDS = frozenset({"title", "xlabel", "ylabel", "suptitle"})
+_DISPLAY_CALLS = frozenset({"print", "set_title", "set_xlabel", "set_ylabel", "suptitle"})
+# ``label=`` is a legend entry only in a drawing call (elsewhere, e.g. datasets.read_csv, it names a file).
+_PLOT_CALLS = frozenset({"plot", "bar", "barh", "scatter", "hist", "step", "fill_between", "axhline", "axvline",
+                         "errorbar", "stackplot", "line", "area"})
+_LITERAL = re.compile(r"(?P<prefix>[rRfFuU]{0,2})(?P<quote>\"\"\"|'''|\"|')(?P<body>.*?)(?<!\\)(?P=quote)", re.S)
+
+
+def _test_cells(nb: dict) -> set[int]:
+    """Indexes of the cells between ``# BEGIN TESTS`` and ``# END TESTS`` (otter's hidden and public tests)."""
+    inside, out = False, set()
+    for i, cell in enumerate(nb["cells"]):
+        text = _source(cell).strip().upper()
+        if cell["cell_type"] == "raw" and text.startswith("# BEGIN TESTS"):
+            inside = True
+        elif cell["cell_type"] == "raw" and text.startswith("# END TESTS"):
+            inside = False
+        elif inside:
+            out.add(i)
+    return out
+
+
+def _display_nodes(tree):
+    import ast
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _DISPLAY_CALLS:
+            yield from (a for a in node.args if isinstance(a, (ast.Constant, ast.JoinedStr)))
+        yield from (k.value for k in node.keywords
+                    if (k.arg in _DISPLAY_KEYWORDS or (k.arg == "label" and name in _PLOT_CALLS))
+                    and isinstance(k.value, (ast.Constant, ast.JoinedStr)))
+
+
+def display_strings(source: str) -> list[tuple[int, int, str]]:
+    """The display strings of a code cell: (start, end, text) of each literal's body, in source order.
+
+    A literal is a display string when it is printed or is a figure's title, axis label or
+    legend label, and has a letter outside its ``{fields}``; ``text`` is its source text
+    between the quotes, and ``source[start:end] == text``.
+
+    >>> display_strings('print(f"NPV {npv:,.0f} CNY")\\nax.set(title="Yearly costs", xlabel="year")')
+    [(8, 26, 'NPV {npv:,.0f} CNY'), (43, 55, 'Yearly costs'), (66, 70, 'year')]
+    """
+    import ast
+
+    # IPython's magics and shell escapes are not Python: blank them (same length) before parsing.
+    lines = [" " * len(line) if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    raw = source.encode("utf-8")
+    line_starts = [0]
+    for line in source.split("\n"):
+        line_starts.append(line_starts[-1] + len(line.encode("utf-8")) + 1)
+    found = set()
+    for node in _display_nodes(tree):
+        if isinstance(node, ast.Constant) and not isinstance(node.value, str):
+            continue
+        # ast gives UTF-8 byte columns; convert to character offsets of the source.
+        lo = line_starts[node.lineno - 1] + node.col_offset
+        hi = line_starts[node.end_lineno - 1] + node.end_col_offset
+        base = len(raw[:lo].decode("utf-8"))
+        segment = raw[lo:hi].decode("utf-8")
+        for m in _LITERAL.finditer(segment):  # adjacent literals are translated one by one
+            body = m.group("body")
+            if "b" in m.group("prefix").lower() or not re.search(r"[^\W\d_]", re.sub(r"\{[^{}]*\}", "", body)):
+                continue
+            found.add((base + m.start("body"), base + m.end("body"), body))
+    return sorted(found)
+
+
+def _translate_code(source: str, cat, where: str, draft: bool = False) -> str:
+    """``source`` with each display string replaced by its translation (context ``code``) in ``cat``."""
+    parts, last = [], 0
+    for lo, hi, text in display_strings(source):
+        msg = cat.get(text, context=CODE_CONTEXT) if cat is not None else None
+        if msg is None or not msg.string or msg.fuzzy:
+            if draft:
+                continue  # a draft keeps the English string
+            state = "stale (fuzzy)" if msg is not None and msg.fuzzy else "untranslated"
+            raise KeyError(f"{where}: the display string {text[:60]!r} is {state}")
+        parts += [source[last:lo], msg.string]
+        last = hi
+    return "".join(parts) + source[last:]
+
+
 def english_notebooks(root: Path = ROOT) -> list[Path]:
     """The English notebooks that have editions, in a stable order."""
     root = _path("root", root)
@@ -115,11 +215,20 @@ def extract_notebook(english: Path):
     nb = json.loads(english.read_text(encoding="utf-8"))
     cat = catalog.Catalog(project=f"crmlab {Path(english).parent.name}/{Path(english).name}", fuzzy=False,
                           header_comment=_HEADER_COMMENT, copyright_holder="crmlab authors")
+    tests = _test_cells(nb)
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown":
             text = _source(cell)
             if text.strip():
                 cat.add(text, locations=[(Path(english).name, i)])
+        elif cell["cell_type"] == "code" and i not in tests:
+            for _lo, _hi, text in display_strings(_source(cell)):
+                known = cat.get(text, context=CODE_CONTEXT)
+                if known is not None:
+                    known.locations.append((Path(english).name, i))
+                    continue
+                cat.add(text, locations=[(Path(english).name, i)], context=CODE_CONTEXT,
+                        auto_comments=["Printed by a code cell or shown in its figure: keep every {field} as it is."])
     return cat
 
 
@@ -167,21 +276,30 @@ def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = 
                        draft: bool = False) -> dict:
     """The edition of ``english`` in ``lang`` as a notebook dict (raises KeyError naming an untranslated cell).
 
-    Code and raw cells are copied; markdown cells are replaced by their translation.
+    Raw cells are copied, markdown cells are replaced by their translation, and code
+    cells are copied with their display strings translated (:func:`display_strings`).
     Outputs are taken from ``existing`` (the edition on disk) when its code cells
-    are the same as the English ones, so rebuilding after a prose change keeps them.
+    are the ones this gives, so rebuilding after a prose change keeps them.
     """
     english, lang = _path("english", english), _edition(lang)
     if not english.is_file():
         raise FileNotFoundError(f"english must be a notebook file; got {str(english)!r:.80}")
     nb = json.loads(english.read_text(encoding="utf-8"))
     cat = _read_po(notebook_catalogue_path(english, lang, root), lang)
+    out = copy.deepcopy(nb)
+    tests = _test_cells(nb)
+    for i, cell in enumerate(out["cells"]):
+        if cell["cell_type"] == "code" and i not in tests:
+            where = f"{english.parent.name}/{english.name} cell {i}"
+            source = _source(cell)
+            translated = _translate_code(source, cat, where, draft)
+            if translated != source:
+                cell["source"] = _split(translated)
     old = None
     if existing is not None and Path(existing).exists():
         old = json.loads(Path(existing).read_text(encoding="utf-8"))
-        if _code(old) != _code(nb):
+        if _code(old) != _code(out):
             old = None
-    out = copy.deepcopy(nb)
     old_code = [c for c in old["cells"] if c["cell_type"] == "code"] if old else []
     k = 0
     for i, cell in enumerate(out["cells"]):
@@ -207,6 +325,19 @@ def translate_notebook(english: Path, lang: str = "zh", existing: Path | None = 
     out["metadata"]["crmlab"] = {"edition": lang, "source": f"{english.parent.name}/{english.name}"}
     if old is not None and "widgets" in old.get("metadata", {}):
         out["metadata"]["widgets"] = old["metadata"]["widgets"]
+    return out
+
+
+def _blanked(nb: dict) -> dict:
+    """``nb`` with every display string of its code cells emptied (what must equal across editions)."""
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell["cell_type"] == "code":
+            source, parts, last = _source(cell), [], 0
+            for lo, hi, _text in display_strings(source):
+                parts.append(source[last:lo])
+                last = hi
+            cell["source"] = "".join(parts) + source[last:]
     return out
 
 
@@ -459,15 +590,20 @@ def check(lang: str = "zh", root: Path = ROOT, package: bool = True) -> Drift:
             drift.problems.append(f"{target.relative_to(root)} is missing")
             continue
         ours = json.loads(target.read_text(encoding="utf-8"))
-        theirs = json.loads(english.read_text(encoding="utf-8"))
-        if _code(ours) != _code(theirs):
+        # A draft translates what it can, so changed code is reported even while some prose is stale.
+        drafted = translate_notebook(english, lang, root=root, draft=True)
+        if _code(_blanked(ours)) != _code(_blanked(drafted)):
             drift.problems.append(f"{target.relative_to(root)}: its code or raw cells differ from "
-                                  f"{english.relative_to(root)}")
+                                  f"{english.relative_to(root)} (beyond the translated display strings)")
             continue
         try:
             expected = translate_notebook(english, lang, existing=target, root=root)
         except KeyError:
             continue  # already reported as a catalogue problem
+        if _code(ours) != _code(expected):
+            drift.problems.append(f"{target.relative_to(root)}: its code cells' display strings are not what "
+                                  "its catalogue gives: run `python -m crmlab.editions build`")
+            continue
         if [c.get("source") for c in expected["cells"]] != [c.get("source") for c in ours["cells"]] \
                 and [_source(c) for c in expected["cells"]] != [_source(c) for c in ours["cells"]]:
             drift.problems.append(f"{target.relative_to(root)} is not what its catalogue gives: run "

@@ -14,7 +14,7 @@ The language in use is, first that applies:
    ``.crmlab-language`` (the Chinese edition's ``zh/`` holds one saying ``zh``).
    A notebook's kernel runs in the notebook's folder in JupyterLab, Voila, nbval
    and :mod:`crmlab.execute`, so the Chinese notebooks speak Chinese with the same
-   code cells as the English ones;
+   code as the English ones (only the strings a cell prints are translated there);
 4. English.
 
 Examples

@@ -144,6 +144,56 @@ def test_drift_check_catches_a_stale_translation_and_changed_code(tmp_path):
     assert any("code or raw cells differ" in p for p in problems), problems
 
 
+def _gaps(source):
+    """(start, end) of the parts of ``source`` between its display strings."""
+    last = 0
+    for lo, hi, _text in editions.display_strings(source):
+        yield last, lo
+        last = hi
+    yield last, len(source)
+
+
+def test_display_strings_are_what_a_cell_prints_or_shows_in_a_figure():
+    src = ('%matplotlib inline\n'
+           'x = {"status": "green"}\n'
+           'print(f"NPV {npv:,.0f} CNY", "多 bytes", b"raw")\n'
+           'ax.plot(t, y, label="active customers")\n'
+           'datasets.read_csv(f, "transactions", label="my_export.csv")\n'
+           'ax.set(title="Yearly costs", xlabel="year", ylabel="{n}")\n'
+           'print("part one, " f"part {two:.1f}")')
+    found = [text for _lo, _hi, text in editions.display_strings(src)]
+    assert found == ["NPV {npv:,.0f} CNY", "多 bytes", "active customers", "Yearly costs", "year", "part one, ",
+                     "part {two:.1f}"]
+    assert all(src[lo:hi] == text for lo, hi, text in editions.display_strings(src))
+    assert editions.display_strings("print(") == []  # not Python: nothing to translate
+
+
+def test_code_display_strings_are_translated_and_the_tests_are_not(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "code", "source": 'print(f"TCO {total:,.0f} CNY")', "metadata": {}, "outputs": [],
+         "execution_count": None},
+        {"cell_type": "raw", "source": "# BEGIN TESTS", "metadata": {}},
+        {"cell_type": "code", "source": 'print("a test")', "metadata": {}, "outputs": [], "execution_count": None},
+        {"cell_type": "raw", "source": "# END TESTS", "metadata": {}}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    english = tmp_path / "notebooks" / "x.ipynb"
+    english.parent.mkdir()
+    english.write_text(json.dumps(nb), encoding="utf-8")
+    template = editions.extract_notebook(english)
+    assert [(m.context, m.id) for m in template if m.id] == [("code", "TCO {total:,.0f} CNY")]
+    with pytest.raises(KeyError, match="display string 'TCO"):
+        editions.translate_notebook(english, root=tmp_path)
+    assert editions.translate_notebook(english, root=tmp_path, draft=True)["cells"][0]["source"] == nb["cells"][0]["source"]
+    editions.update("zh", root=tmp_path, parts=("notebooks",))
+    po = editions.notebook_catalogue_path(english, root=tmp_path)
+    cat = editions._read_po(po, "zh")
+    cat.get("TCO {total:,.0f} CNY", context="code").string = "TCO {total:,.0f} 元"
+    editions._write_po(cat, po)
+    out = editions.translate_notebook(english, root=tmp_path)
+    assert "".join(out["cells"][0]["source"]) == 'print(f"TCO {total:,.0f} 元")'
+    assert "".join(out["cells"][2]["source"]) == 'print("a test")'
+
+
 def test_the_compiled_catalogue_is_current():
     mo = editions.package_catalogue_path("zh").with_suffix(".mo")
     assert mo.read_bytes() == editions._compiled("zh"), "run `python -m crmlab.editions compile`"
@@ -153,7 +203,10 @@ def test_the_compiled_catalogue_is_current():
 def test_chinese_notebooks_share_the_code_and_are_executed_in_chinese(english):
     zh = _notebook(editions.edition_path(english))
     en = _notebook(english)
-    assert editions._code(zh) == editions._code(en)
+    assert editions._code(zh) == editions._code(editions.translate_notebook(english))
+    # Only the display strings differ: the code with every display string blanked is the English code.
+    blank = lambda src: "".join(src[last:lo] for last, lo in _gaps(src))  # noqa: E731
+    assert [blank(s) for _, s in editions._code(zh)] == [blank(s) for _, s in editions._code(en)]
     assert zh["metadata"]["crmlab"] == {"edition": "zh", "source": f"{english.parent.name}/{english.name}"}
     outputs = [o for c in zh["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     text = json.dumps(outputs, ensure_ascii=False)
