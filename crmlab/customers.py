@@ -554,7 +554,7 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
     ids = _customer_ids(transactions, "transactions", customer)
     when = pd.PeriodIndex(_dates(transactions, "transactions", date, dayfirst, date_format)
                           .dt.to_period(_PERIODS[period]))
-    codes, _ = pd.factorize(ids)
+    codes, _uniques = pd.factorize(ids)
     periods = pd.period_range(when.min(), when.max(), freq=_PERIODS[period])
     slot = when.asi8 - periods[0].ordinal
     active = np.zeros((len(periods), codes.max() + 1), dtype=bool)
