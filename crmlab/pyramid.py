@@ -314,7 +314,7 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
     thresholds = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
         "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
     status(1.0, thresholds)
-    objectives = _checks.mapping("objectives", objectives, "a mapping {node: objective text}")
+    objectives = _checks.mapping("objectives", objectives, _("a mapping {node: objective text}"))
     if len(measures) == 0:
         raise fail("measures", _("at least one measure (row)"), _("an empty table"))
     nodes, links = _structure(cross_lynch() if structure is None else structure)
