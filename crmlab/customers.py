@@ -769,7 +769,7 @@ def clv(margin, retention, discount, horizon: int | None = None) -> float:
                                          "discount")
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
         raise fail("horizon", _("a whole number of periods >= 1, or None for an infinite horizon"), horizon)
-    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what=_("periods"))
     t = np.arange(1, int(horizon) + 1)
     with np.errstate(over="ignore", invalid="ignore"):
         return _checks.finite_result("clv", float(m * np.sum(ratio**t)), "margin", "retention", "discount")
@@ -836,7 +836,7 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
     """
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
         raise fail("horizon", _("a whole number of periods >= 1"), horizon)
-    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what=_("periods"))
     m = _per_period("margin", margin, horizon, number)
     r = _per_period("retention", retention, horizon, share)
     d = number("discount", discount, low=-1, low_open=True)
@@ -1481,7 +1481,7 @@ def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, T=52.0, s
     """
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise fail("n", _("a whole number of customers >= 1"), n)
-    n = _checks.whole("n", n, low=1, high=_checks.MAX_CUSTOMERS, what="customers")  # before allocating
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_CUSTOMERS, what=_("customers"))  # before allocating
     seed = _checks.whole("seed", seed, low=0)
     r, alpha = number("r", r, low=0, low_open=True), number("alpha", alpha, low=0, low_open=True)
     a, b = number("a", a, low=0, low_open=True), number("b", b, low=0, low_open=True)

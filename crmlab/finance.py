@@ -718,7 +718,7 @@ def capitalise(expenses, life: int) -> CapitalisedExpense:
     values = _checks.vector("expenses", expenses, nonnegative=True)
     if isinstance(life, bool) or not isinstance(life, (int, np.integer)) or life < 1:
         raise ValueError(_("life must be a whole number of years >= 1; got {life!r}").format(life=life))
-    life = _checks.whole("life", life, low=1, high=_checks.MAX_HORIZON, what="years")
+    life = _checks.whole("life", life, low=1, high=_checks.MAX_HORIZON, what=_("years"))
     n = values.size
     ages = np.arange(n - 1, -1, -1)  # the current year's expense has age 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -1064,7 +1064,7 @@ def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) 
     n = flows.size if life is None else life
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(_("life must be a whole number of years >= 1; got {life!r}").format(life=life))
-    n = _checks.whole("life", n, low=1, high=_checks.MAX_HORIZON, what="years")
+    n = _checks.whole("life", n, low=1, high=_checks.MAX_HORIZON, what=_("years"))
     result = InvestmentEVA(cost, w, t, int(n), tuple(flows.tolist()))
     with np.errstate(over="ignore", invalid="ignore"):
         _checks.finite_result("investment_eva", result.to_frame(), "investment", "ebitda", "wacc")

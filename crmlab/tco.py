@@ -390,7 +390,7 @@ def simulate(items, n: int = 10_000, seed: int = 0, low: float = -0.1, mode: flo
     table = by_year(items).drop(columns="total")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(_("n must be a whole number of scenarios >= 1; got {n!r}").format(n=n))
-    n = _checks.whole("n", n, low=1, high=_checks.MAX_SCENARIOS, what="scenarios")  # before allocating
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_SCENARIOS, what=_("scenarios"))  # before allocating
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(_("seed must be a whole number >= 0; got {seed!r}").format(seed=seed))
     lo, mo, hi = (_checks.number(k, v, low=-1, low_open=True)
