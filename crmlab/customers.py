@@ -64,7 +64,7 @@ def _z(level: float) -> float:
     return float(ndtri(0.5 + level / 2))
 
 
-_CSAT_ADVICE = " For satisfaction ratings (e.g. 1–5) use csat(scores, top=(4, 5)) instead."
+_CSAT_ADVICE = N_("For satisfaction ratings (e.g. 1–5) use csat(scores, top=(4, 5)) instead.")
 
 
 def _nps_scores(scores, scale_checked: bool = False) -> np.ndarray:
@@ -72,16 +72,17 @@ def _nps_scores(scores, scale_checked: bool = False) -> np.ndarray:
     bad = (arr != np.round(arr)) | (arr < 0) | (arr > 10)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise fail("scores", "whole numbers from 0 to 10 (likelihood to recommend)", f"{arr[i]:g} at position {i}",
-                   note="." + _CSAT_ADVICE)
+        raise fail("scores", _("whole numbers from 0 to 10 (likelihood to recommend)"),
+                   _("{value:g} at position {position}").format(value=arr[i], position=i), note=". " + _(_CSAT_ADVICE))
     if not isinstance(scale_checked, (bool, np.bool_)):
-        raise fail("scale_checked", "True or False", scale_checked, TypeError)
+        raise fail("scale_checked", _("True or False"), scale_checked, TypeError)
     # A 1–5 rating passes the range check but is not a 0–10 answer: with nobody above 5 every answer would count
     # as a detractor and NPS = −100. Refuse that unless the caller says the scale really is 0–10.
     if arr.size > 1 and arr.min() >= 1 and arr.max() <= 5 and not scale_checked:
-        raise ValueError(f"scores look like a 1–5 rating, not 0–10 likelihood-to-recommend answers: all {arr.size} "
-                         "lie between 1 and 5, so every one would count as a detractor (NPS = −100)."
-                         + _CSAT_ADVICE + " If they really are 0–10 answers, pass scale_checked=True.")
+        raise ValueError(_("scores look like a 1–5 rating, not 0–10 likelihood-to-recommend answers: all {n} "
+                           "lie between 1 and 5, so every one would count as a detractor (NPS = −100). {advice} "
+                           "If they really are 0–10 answers, pass scale_checked=True.").format(
+            n=arr.size, advice=_(_CSAT_ADVICE)))
     return arr
 
 
@@ -175,7 +176,7 @@ def _top_box(scores, top) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(top, (Real, np.number)) and not isinstance(top, bool):
         top = (top,)
     if isinstance(top, (str, bytes)) or not isinstance(top, (Sequence, np.ndarray, set, frozenset)) or len(top) == 0:
-        raise fail("top", "a non-empty collection of the scores that count as satisfied, e.g. (4, 5)", top, TypeError)
+        raise fail("top", _("a non-empty collection of the scores that count as satisfied, e.g. (4, 5)"), top, TypeError)
     top_arr = vector("top", list(top))
     return arr, np.isin(arr, top_arr)
 
@@ -211,9 +212,9 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
     [0.2553, 0.3662]
     """
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-        raise fail("n", "a whole number >= 1", n)
+        raise fail("n", _("a whole number >= 1"), n)
     if isinstance(successes, bool) or not isinstance(successes, Integral) or not 0 <= successes <= n:
-        raise fail("successes", f"a whole number from 0 to n = {n}", successes)
+        raise fail("successes", _("a whole number from 0 to n = {n}").format(n=n), successes)
     n = _checks.whole("n", n, low=1, high=10**15)  # beyond 1e15 a float cannot count one by one
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
     z = _z(level)
@@ -275,10 +276,11 @@ def _counts(customers_start, customers_end, new_customers) -> tuple[float, float
     end = number("customers_end", customers_end, low=0)
     new = number("new_customers", new_customers, low=0)
     if new > end:
-        raise fail("new_customers", f"at most customers_end = {end:g} (new customers are part of the end count)", new)
+        raise fail("new_customers", _("at most customers_end = {end:g} (new customers are part of the end count)").format(
+            end=end), new)
     if end - new > start:
-        raise fail("customers_end − new_customers", f"at most customers_start = {start:g} "
-                   "(more customers kept than there were at the start)", end - new)
+        raise fail("customers_end − new_customers", _("at most customers_start = {start:g} "
+                   "(more customers kept than there were at the start)").format(start=start), end - new)
     return start, end, new
 
 
@@ -367,8 +369,8 @@ _PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 # Day and month as the first two numbers (03/02/2025, 3.2.25, 03-02-2025): the order is a convention.
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
-_DATE_HELP = ("pass dayfirst=True (DD/MM/YYYY, the usual order in China and Europe), dayfirst=False "
-              "(MM/DD/YYYY, the US order) or date_format='%d/%m/%Y'")
+_DATE_HELP = N_("pass dayfirst=True (DD/MM/YYYY, the usual order in China and Europe), dayfirst=False "
+                 "(MM/DD/YYYY, the US order) or date_format='%d/%m/%Y'")
 
 
 def _day_first(text: pd.Series, name: str, dayfirst) -> bool | None:
@@ -383,24 +385,27 @@ def _day_first(text: pd.Series, name: str, dayfirst) -> bool | None:
         return None
     if dayfirst is not None:
         if not isinstance(dayfirst, (bool, np.bool_)):
-            raise fail("dayfirst", "True (day first), False (month first) or None", dayfirst, TypeError)
+            raise fail("dayfirst", _("True (day first), False (month first) or None"), dayfirst, TypeError)
         return bool(dayfirst)
     first = parts[0].to_numpy(dtype=float)[found]
     second = parts[2].to_numpy(dtype=float)[found]
     values = text.to_numpy()[found]
     day_first, month_first = first > 12, second > 12
     if day_first.any() and month_first.any():
-        raise ValueError(f"{name} mixes day-first and month-first dates ({values[day_first][0]!r} and "
-                         f"{values[month_first][0]!r}): fix the data or pass date_format= for the one order used")
+        raise ValueError(_("{name} mixes day-first and month-first dates ({day!r} and "
+                           "{month!r}): fix the data or pass date_format= for the one order used").format(
+            name=name, day=values[day_first][0], month=values[month_first][0]))
     both = (first <= 12) & (second <= 12)
     if both.any():
         clue = ""
         if day_first.any():
-            clue = f" (the column also has {values[day_first][0]!r}, which suggests day first)"
+            clue = _(" (the column also has {value!r}, which suggests day first)").format(value=values[day_first][0])
         elif month_first.any():
-            clue = f" (the column also has {values[month_first][0]!r}, which suggests month first)"
-        raise ValueError(f"{name} has dates such as {values[both][0]!r} that read as day/month or as month/day"
-                         f"{clue}; crmlab does not guess: {_DATE_HELP}")
+            clue = _(" (the column also has {value!r}, which suggests month first)").format(
+                value=values[month_first][0])
+        raise ValueError(_("{name} has dates such as {value!r} that read as day/month or as month/day"
+                           "{clue}; crmlab does not guess: {help}").format(name=name, value=values[both][0], clue=clue,
+                                                                           help=_(_DATE_HELP)))
     return bool(day_first.any())
 
 
@@ -417,13 +422,13 @@ def _dates(frame: pd.DataFrame, name: str, column: str, dayfirst=None, date_form
         parsed = values
     elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         # Numbers would be read as nanoseconds since 1970: refuse rather than guess.
-        raise fail(label, "dates (datetime64 or text such as '2024-03-31'), not numbers",
+        raise fail(label, _("dates (datetime64 or text such as '2024-03-31'), not numbers"),
                    values.iloc[:3].tolist(), TypeError)
     else:
         # Parse each distinct text once (a log repeats the same few hundred dates), then map back to the rows.
         codes, uniques = pd.factorize(values)
         if len(uniques) == 0:
-            raise fail(label, "a date in every row", f"a missing date at row {values.index[0]!r}")
+            raise fail(label, _("a date in every row"), _("a missing date at row {row!r}").format(row=values.index[0]))
         parsed_unique = _parse_text(pd.Series(uniques, dtype=object), label, dayfirst, date_format)
         stamps = parsed_unique.to_numpy()[np.maximum(codes, 0)]
         parsed = pd.Series(stamps, index=values.index, name=values.name)
@@ -433,7 +438,7 @@ def _dates(frame: pd.DataFrame, name: str, column: str, dayfirst=None, date_form
         parsed = parsed.dt.tz_localize(None)
     if parsed.isna().any():
         where = parsed.index[parsed.isna().to_numpy()][0]
-        raise fail(label, "a date in every row", f"a missing date at row {where!r}")
+        raise fail(label, _("a date in every row"), _("a missing date at row {row!r}").format(row=where))
     return parsed
 
 
@@ -442,7 +447,7 @@ def _parse_text(values: pd.Series, label: str, dayfirst, date_format) -> pd.Seri
     text = values.astype(str)
     if date_format is not None:
         if not isinstance(date_format, str) or "%" not in date_format:
-            raise fail("date_format", "a strptime format such as '%d/%m/%Y' or '%Y-%m-%d'", date_format,
+            raise fail("date_format", _("a strptime format such as '%d/%m/%Y' or '%Y-%m-%d'"), date_format,
                        TypeError if not isinstance(date_format, str) else ValueError)
         fmt = date_format
     else:
@@ -456,7 +461,7 @@ def _parse_text(values: pd.Series, label: str, dayfirst, date_format) -> pd.Seri
 
         fmt = guess_datetime_format(str(text.iloc[0])) if len(text) else None
         if fmt is None:
-            raise fail(label, "dates that parse (e.g. '2024-03-31')", values.iloc[0] if len(text) else None)
+            raise fail(label, _("dates that parse (e.g. '2024-03-31')"), values.iloc[0] if len(text) else None)
     parsed = pd.to_datetime(values, errors="coerce", format=fmt)
     bad = parsed.isna().to_numpy()
     if bad.any():
@@ -501,9 +506,9 @@ def _as_of(as_of, name: str = "as_of", dayfirst=None, date_format=None) -> pd.Ti
     try:
         stamp = pd.Timestamp(as_of)
     except (TypeError, ValueError):
-        raise fail(name, "a date such as '2025-06-30'", as_of) from None
+        raise fail(name, _("a date such as '2025-06-30'"), as_of) from None
     if pd.isna(stamp):
-        raise fail(name, "a date such as '2025-06-30'", as_of)
+        raise fail(name, _("a date such as '2025-06-30'"), as_of)
     return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
@@ -511,7 +516,7 @@ def _customer_ids(frame: pd.DataFrame, name: str, column: str) -> pd.Series:
     ids = frame[column]
     if ids.isna().any():
         where = ids.index[ids.isna().to_numpy()][0]
-        raise fail(f"{name}[{column!r}]", "a customer id in every row", f"a missing id at row {where!r}")
+        raise fail(f"{name}[{column!r}]", _("a customer id in every row"), _("a missing id at row {row!r}").format(row=where))
     return ids
 
 
@@ -545,11 +550,11 @@ def period_retention(transactions: pd.DataFrame, customer: str = "customer_id", 
     choice("period", period, tuple(_PERIODS))
     columns("transactions", transactions, {"customer": customer, "date": date})
     if len(transactions) == 0:
-        raise fail("transactions", "at least one transaction", "an empty DataFrame")
+        raise fail("transactions", _("at least one transaction"), _("an empty DataFrame"))
     ids = _customer_ids(transactions, "transactions", customer)
     when = pd.PeriodIndex(_dates(transactions, "transactions", date, dayfirst, date_format)
                           .dt.to_period(_PERIODS[period]))
-    codes, _ = pd.factorize(ids)
+    codes, _uniques = pd.factorize(ids)
     periods = pd.period_range(when.min(), when.max(), freq=_PERIODS[period])
     slot = when.asi8 - periods[0].ordinal
     active = np.zeros((len(periods), codes.max() + 1), dtype=bool)
@@ -586,8 +591,8 @@ def _values(values) -> pd.Series:
     series = pd.Series(values) if isinstance(values, dict) else values
     arr = vector("values", series, nonnegative=True)  # shares of a total need values >= 0
     if isinstance(series, pd.Series) and not series.index.is_unique:
-        raise fail("values", "one value per customer (a unique index)",
-                   f"duplicate label {series.index[series.index.duplicated()][0]!r}")
+        raise fail("values", _("one value per customer (a unique index)"),
+                   _("duplicate label {label!r}").format(label=series.index[series.index.duplicated()][0]))
     _checks.finite_result("the total value", arr.sum(), "values")
     index = series.index if isinstance(series, pd.Series) else pd.RangeIndex(arr.size)
     return pd.Series(arr, index=index, name=getattr(series, "name", None))
@@ -614,7 +619,7 @@ def pareto_share(values, top: float = 0.2) -> float:
     arr = _values(values).to_numpy()
     total = arr.sum()
     if total <= 0:
-        raise fail("values", "a positive total", f"a total of {total:g}")
+        raise fail("values", _("a positive total"), _("a total of {total:g}").format(total=total))
     curve = np.concatenate([[0.0], np.cumsum(arr[_order_desc(arr)]) / total])
     return float(np.interp(top, np.linspace(0, 1, arr.size + 1), curve))
 
@@ -682,19 +687,19 @@ def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTie
     series = _values(values)
     share_arr = vector("shares", shares, nonnegative=True)
     if abs(share_arr.sum() - 1) > 1e-6:
-        raise fail("shares", "shares of customers summing to 1", list(shares))
+        raise fail("shares", _("shares of customers summing to 1"), list(shares))
     if not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)) or any(
             not isinstance(v, str) or not v for v in labels):
-        raise fail("labels", f"{len(share_arr)} distinct tier names (one per share)",
+        raise fail("labels", _("{n} distinct tier names (one per share)").format(n=len(share_arr)),
                    labels if isinstance(labels, (str, int, float, type(None))) else type(labels).__name__,
                    TypeError)
     if isinstance(labels, str) or len(labels) != len(share_arr) or len(set(labels)) != len(labels):
-        raise fail("labels", f"{len(share_arr)} distinct tier names (one per share)", labels)
+        raise fail("labels", _("{n} distinct tier names (one per share)").format(n=len(share_arr)), labels)
     arr = series.to_numpy()
     n = arr.size
     total = arr.sum()
     if total <= 0:
-        raise fail("values", "a positive total", f"a total of {total:g}")
+        raise fail("values", _("a positive total"), _("a total of {total:g}").format(total=total))
     bounds = np.floor(np.cumsum(share_arr) * n + 0.5 + 1e-9).astype(int)
     bounds[-1] = n
     # Each customer's place is that of the first customer with the same value ("min" rank), so the
@@ -757,14 +762,14 @@ def clv(margin, retention, discount, horizon: int | None = None) -> float:
     ratio = r / (1 + d)
     if horizon is None:
         if ratio >= 1:
-            raise fail("retention", f"below 1 + discount = {1 + d:g} for an infinite horizon "
-                       "(otherwise the value never stops growing)", r)
+            raise fail("retention", _("below 1 + discount = {bound:g} for an infinite horizon "
+                       "(otherwise the value never stops growing)").format(bound=1 + d), r)
         with np.errstate(over="ignore", invalid="ignore"):
             return _checks.finite_result("clv", float(np.float64(m) * r / (1 + d - r)), "margin", "retention",
                                          "discount")
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
-        raise fail("horizon", "a whole number of periods >= 1, or None for an infinite horizon", horizon)
-    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
+        raise fail("horizon", _("a whole number of periods >= 1, or None for an infinite horizon"), horizon)
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what=_("periods"))
     t = np.arange(1, int(horizon) + 1)
     with np.errstate(over="ignore", invalid="ignore"):
         return _checks.finite_result("clv", float(m * np.sum(ratio**t)), "margin", "retention", "discount")
@@ -800,7 +805,8 @@ def _per_period(name: str, value, horizon: int, checker) -> np.ndarray:
         return np.full(horizon, checker(name, value))
     arr = vector(name, value)
     if arr.size != horizon:
-        raise fail(name, f"one number or {horizon} numbers (one per period)", f"{arr.size} numbers")
+        raise fail(name, _("one number or {horizon} numbers (one per period)").format(horizon=horizon),
+                   _("{n} numbers").format(n=arr.size))
     for i, v in enumerate(arr):
         checker(f"{name}[{i}]", v)
     return arr
@@ -829,8 +835,8 @@ def clv_cohort(margin, retention, discount, horizon: int, customers: float = 1.0
     158.8921
     """
     if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
-        raise fail("horizon", "a whole number of periods >= 1", horizon)
-    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what="periods")
+        raise fail("horizon", _("a whole number of periods >= 1"), horizon)
+    horizon = _checks.whole("horizon", horizon, low=1, high=_checks.MAX_HORIZON, what=_("periods"))
     m = _per_period("margin", margin, horizon, number)
     r = _per_period("retention", retention, horizon, share)
     d = number("discount", discount, low=-1, low_open=True)
@@ -906,9 +912,9 @@ def rfm_segment(r, f, bins: int = 5):
     for name, arr in (("r", r_arr), ("f", f_arr)):
         bad = (arr < 1) | (arr > bins) | (arr != np.round(arr))
         if bad.any():
-            raise fail(name, f"whole-number scores from 1 to bins = {bins}", arr[bad][0])
+            raise fail(name, _("whole-number scores from 1 to bins = {bins}").format(bins=bins), arr[bad][0])
     if r_arr.size != f_arr.size and 1 not in (r_arr.size, f_arr.size):
-        raise fail("r and f", "the same length", f"lengths {r_arr.size} and {f_arr.size}")
+        raise fail(_("r and f"), _("the same length"), _("lengths {r} and {f}").format(r=r_arr.size, f=f_arr.size))
     r_arr, f_arr = np.broadcast_arrays(r_arr, f_arr)
     levels = ("low", "mid", "high")
     table = np.array([[RFM_SEGMENTS[(rl, fl)] for fl in levels] for rl in levels], dtype=object)
@@ -1015,28 +1021,29 @@ def rfm(transactions: pd.DataFrame, customer: str = "customer_id", date: str = "
     columns("transactions", transactions, {"customer": customer, "date": date, "amount": amount})
     choice("monetary", monetary, ("total", "mean"))
     if isinstance(bins, bool) or not isinstance(bins, Integral) or not 2 <= bins <= 9:
-        raise fail("bins", "a whole number from 2 to 9 (one digit per score in the code)", bins)
+        raise fail("bins", _("a whole number from 2 to 9 (one digit per score in the code)"), bins)
     if len(transactions) == 0:
-        raise fail("transactions", "at least one transaction", "an empty DataFrame")
+        raise fail("transactions", _("at least one transaction"), _("an empty DataFrame"))
     ids = _customer_ids(transactions, "transactions", customer)
     when = _dates(transactions, "transactions", date, dayfirst, date_format)
     if isinstance(new_within, bool) or not isinstance(new_within, Integral) or new_within < 0:
-        raise fail("new_within", "a whole number of days >= 0 (0: no customer is new)", new_within)
+        raise fail("new_within", _("a whole number of days >= 0 (0: no customer is new)"), new_within)
     if transactions[amount].dtype == object and any(isinstance(v, str) for v in transactions[amount]):
-        raise fail(f"transactions[{amount!r}]", "numeric amounts", transactions[amount].iloc[:3].tolist(),
+        raise fail(f"transactions[{amount!r}]", _("numeric amounts"), transactions[amount].iloc[:3].tolist(),
                    TypeError)
     money = _checks.numeric_column("transactions", transactions, amount, missing=True)
     bad = ~np.isfinite(money) | (money < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise fail(f"transactions[{amount!r}]", "amounts >= 0 (refunds belong in a separate column)",
-                   f"{money[i]:g} at row {transactions.index[i]!r}")
+        raise fail(f"transactions[{amount!r}]", _("amounts >= 0 (refunds belong in a separate column)"),
+                   _("{value:g} at row {row!r}").format(value=money[i], row=transactions.index[i]))
     day = when.to_numpy().astype("datetime64[D]").astype(np.int64)
     cut = int(day.max()) if as_of is None else \
         int(np.datetime64(_as_of(as_of, "as_of", dayfirst, date_format).to_datetime64(), "D").astype(np.int64))
     keep = day <= cut
     if not keep.any():
-        raise fail("as_of", f"on or after the first purchase ({np.datetime64(int(day.min()), 'D')})", as_of)
+        raise fail("as_of", _("on or after the first purchase ({first})").format(first=np.datetime64(int(day.min()), "D")),
+                   as_of)
     if not keep.all():
         ids, day, money = ids[keep], day[keep], money[keep]
     codes, uniques = pd.factorize(ids, sort=False)
@@ -1075,20 +1082,24 @@ def _bgnbd_data(frequency, recency, T):
     tx = vector("recency", recency, nonnegative=True)
     big_t = vector("T", T) if _checks.ndim("T", T) else np.full(x.size, number("T", T))
     if not x.size == tx.size == big_t.size:
-        raise fail("frequency, recency and T", "the same length", f"lengths {x.size}, {tx.size}, {big_t.size}")
+        raise fail(_("frequency, recency and T"), _("the same length"),
+                   _("lengths {frequency}, {recency}, {T}").format(frequency=x.size, recency=tx.size, T=big_t.size))
     if np.any(x != np.round(x)):
         i = int(np.flatnonzero(x != np.round(x))[0])
-        raise fail("frequency", "whole numbers of repeat purchases", f"{x[i]:g} at position {i}")
+        raise fail("frequency", _("whole numbers of repeat purchases"),
+                   _("{value:g} at position {position}").format(value=x[i], position=i))
     if np.any(big_t <= 0):
         i = int(np.flatnonzero(big_t <= 0)[0])
-        raise fail("T", "> 0 (time since the first purchase)", f"{big_t[i]:g} at position {i}")
+        raise fail("T", _("> 0 (time since the first purchase)"),
+                   _("{value:g} at position {position}").format(value=big_t[i], position=i))
     if np.any(tx > big_t * (1 + 1e-9)):
         i = int(np.flatnonzero(tx > big_t * (1 + 1e-9))[0])
-        raise fail("recency", "<= T (the last purchase cannot come after the end of the period)",
-                   f"{tx[i]:g} > T = {big_t[i]:g} at position {i}")
+        raise fail("recency", _("<= T (the last purchase cannot come after the end of the period)"),
+                   _("{recency:g} > T = {T:g} at position {position}").format(recency=tx[i], T=big_t[i], position=i))
     if np.any((x == 0) & (tx > 0)):
         i = int(np.flatnonzero((x == 0) & (tx > 0))[0])
-        raise fail("recency", "0 for customers with no repeat purchase", f"{tx[i]:g} at position {i}")
+        raise fail("recency", _("0 for customers with no repeat purchase"),
+                   _("{value:g} at position {position}").format(value=tx[i], position=i))
     return x, tx, big_t
 
 
@@ -1135,7 +1146,7 @@ def bgnbd_log_likelihood(params, frequency, recency, T) -> np.ndarray:
     """
     p = vector("params", params)
     if p.size != 4 or np.any(p <= 0):
-        raise fail("params", "four positive numbers (r, alpha, a, b)", list(params))
+        raise fail("params", _("four positive numbers (r, alpha, a, b)"), list(params))
     with np.errstate(all="ignore"):
         return _checks.finite_result("the log-likelihood", _loglik_terms(p, *_bgnbd_data(frequency, recency, T)),
                                      "params", "frequency", "recency", "T")
@@ -1180,13 +1191,14 @@ class BetaGeo:
         index = frequency.index if isinstance(frequency, pd.Series) else pd.RangeIndex(len(np.atleast_1d(frequency)))
         x, tx, big_t = _bgnbd_data(frequency, recency, T)
         if x.size < 4:
-            raise fail("frequency", "at least 4 customers to estimate 4 parameters", f"{x.size} customers")
+            raise fail("frequency", _("at least 4 customers to estimate 4 parameters"),
+                           _("{n} customers").format(n=x.size))
         if initial is None:
             start = np.log([1.0, max(float(np.mean(big_t)), 1e-3) / 10.0, 1.0, 1.0])
         else:
             p0 = vector("initial", initial)
             if p0.size != 4 or np.any(p0 <= 0):
-                raise fail("initial", "four positive numbers (r, alpha, a, b)", list(initial))
+                raise fail("initial", _("four positive numbers (r, alpha, a, b)"), list(initial))
             start = np.log(p0)
         n = x.size
 
@@ -1208,8 +1220,8 @@ class BetaGeo:
         converged = bool(res.success or np.max(np.abs(objective(logp)[1])) < 1e-6)
         problems = _fit_problems(params, se, converged, x)
         if problems:
-            warnings.warn(f"BG/NBD fit on {n} customers is unreliable: {'; '.join(problems)}. {_FIT_ADVICE}",
-                          BetaGeoWarning, stacklevel=2)
+            warnings.warn(_("BG/NBD fit on {n} customers is unreliable: {problems}. {advice}").format(
+                n=n, problems="; ".join(problems), advice=_(_FIT_ADVICE)), BetaGeoWarning, stacklevel=2)
         return BetaGeoResult(r=float(params[0]), alpha=float(params[1]), a=float(params[2]), b=float(params[3]),
                              log_likelihood=ll, n=int(n), converged=converged, iterations=int(res.nit),
                              problems=problems,
@@ -1245,8 +1257,8 @@ class BetaGeoWarning(UserWarning):
     """A BG/NBD fit that did not converge or ran to a boundary (its predictions are unreliable)."""
 
 
-_FIT_ADVICE = ("Four parameters need a few hundred customers with repeat purchases: use more customers or a longer "
-               "calibration period, or a simpler summary (RFM) for this data")
+_FIT_ADVICE = N_("Four parameters need a few hundred customers with repeat purchases: use more customers or a "
+                  "longer calibration period, or a simpler summary (RFM) for this data")
 # Above this a gamma or beta parameter has run off to infinity: its distribution has collapsed to one value.
 _RUNAWAY = 1e4
 
@@ -1256,18 +1268,20 @@ def _fit_problems(params, se, converged: bool, x) -> tuple[str, ...]:
     r, alpha, a, b = params
     problems = []
     if not converged:
-        problems.append("the optimiser did not converge")
+        problems.append(_("the optimiser did not converge"))
     if a > _RUNAWAY or b > _RUNAWAY:
-        problems.append(f"a = {a:.3g} and b = {b:.3g} run off to infinity (the data cannot tell customers' drop-out "
-                        f"probabilities apart, so every customer gets the same one, a/(a+b) = {a / (a + b):.3f})")
+        problems.append(_("a = {a:.3g} and b = {b:.3g} run off to infinity (the data cannot tell customers' drop-out "
+                          "probabilities apart, so every customer gets the same one, a/(a+b) = {share:.3f})").format(
+            a=a, b=b, share=a / (a + b)))
     if r > _RUNAWAY or alpha > _RUNAWAY:
-        problems.append(f"r = {r:.3g} and alpha = {alpha:.3g} run off to infinity (every customer gets the same "
-                        f"purchase rate, r/alpha = {r / alpha:.3g} per time unit)")
+        problems.append(_("r = {r:.3g} and alpha = {alpha:.3g} run off to infinity (every customer gets the same "
+                          "purchase rate, r/alpha = {rate:.3g} per time unit)").format(r=r, alpha=alpha,
+                                                                                      rate=r / alpha))
     if not np.all(np.isfinite(se)):
         names = [k for k, v in zip(("r", "alpha", "a", "b"), se) if not np.isfinite(v)]
-        problems.append(f"the standard errors of {', '.join(names)} cannot be computed")
+        problems.append(_("the standard errors of {names} cannot be computed").format(names=", ".join(names)))
     if int(np.sum(x > 0)) < 4:
-        problems.append(f"only {int(np.sum(x > 0))} customer(s) made a repeat purchase")
+        problems.append(_("only {n} customer(s) made a repeat purchase").format(n=int(np.sum(x > 0))))
     return tuple(problems)
 
 
@@ -1336,7 +1350,7 @@ class BetaGeoResult(ResultMixin):
 
         t = _as_array("t", t)
         if np.any(t < 0):
-            raise fail("t", "a length of time >= 0", t)
+            raise fail("t", _("a length of time >= 0"), t)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         z = t / (alpha + t)
         with np.errstate(all="ignore"):
@@ -1387,7 +1401,7 @@ class BetaGeoResult(ResultMixin):
 
         x_arr = np.atleast_1d(number("x", x) if np.ndim(x) == 0 else vector("x", x, nonnegative=True))
         if np.any(x_arr < 0) or np.any(x_arr != np.round(x_arr)) or np.any(x_arr > 10_000):
-            raise fail("x", "whole numbers of repeat purchases from 0 to 10,000", x)
+            raise fail("x", _("whole numbers of repeat purchases from 0 to 10,000"), x)
         t = number("t", t, low=0, low_open=True)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         lb = betaln(a, b)
@@ -1410,15 +1424,16 @@ class BetaGeoResult(ResultMixin):
         ``allow_unreliable=True``.
         """
         if self.problems and not allow_unreliable:
-            raise ValueError(f"this BG/NBD fit is unreliable ({'; '.join(self.problems)}), so its predictions would "
-                             f"be too. {_FIT_ADVICE}. To predict anyway, pass allow_unreliable=True.")
+            raise ValueError(_("this BG/NBD fit is unreliable ({problems}), so its predictions would "
+                               "be too. {advice}. To predict anyway, pass allow_unreliable=True.").format(
+                problems="; ".join(self.problems), advice=_(_FIT_ADVICE)))
         return pd.DataFrame({"frequency": self.frequency, "recency": self.recency, "T": self.T,
                              "p_alive": self.p_alive(), "expected": self.conditional_expected_purchases(t)})
 
     def frequency_table(self, max_frequency: int = 7) -> pd.DataFrame:
         """Customers by repeat purchases in calibration, actual against expected ("7+" pools the tail)."""
         if isinstance(max_frequency, bool) or not isinstance(max_frequency, Integral) or max_frequency < 1:
-            raise fail("max_frequency", "a whole number >= 1", max_frequency)
+            raise fail("max_frequency", _("a whole number >= 1"), max_frequency)
         max_frequency = _checks.whole("max_frequency", max_frequency, low=1, high=10_000)
         x = np.minimum(self.frequency.to_numpy(), max_frequency).astype(int)
         actual = np.bincount(x, minlength=max_frequency + 1)
@@ -1465,17 +1480,17 @@ def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, T=52.0, s
     2          0     0.00  10.0
     """
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-        raise fail("n", "a whole number of customers >= 1", n)
-    n = _checks.whole("n", n, low=1, high=_checks.MAX_CUSTOMERS, what="customers")  # before allocating
+        raise fail("n", _("a whole number of customers >= 1"), n)
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_CUSTOMERS, what=_("customers"))  # before allocating
     seed = _checks.whole("seed", seed, low=0)
     r, alpha = number("r", r, low=0, low_open=True), number("alpha", alpha, low=0, low_open=True)
     a, b = number("a", a, low=0, low_open=True), number("b", b, low=0, low_open=True)
     big_t = vector("T", T) if _checks.ndim("T", T) else np.full(int(n), number("T", T, low=0, low_open=True))
     if not np.all(np.isfinite(big_t)) or np.any(big_t > 1e12):
-        raise fail("T", "observation lengths up to 1e12 (in the unit of the data)", T if np.ndim(T) == 0 else
+        raise fail("T", _("observation lengths up to 1e12 (in the unit of the data)"), T if np.ndim(T) == 0 else
                    float(big_t.max()))
     if big_t.size != n or np.any(big_t <= 0):
-        raise fail("T", f"a positive number or {n} positive numbers", T)
+        raise fail("T", _("a positive number or {n} positive numbers").format(n=n), T)
     rng = np.random.default_rng(seed)
     lam = rng.gamma(shape=r, scale=1.0 / alpha, size=n)
     p = rng.beta(a, b, size=n)
@@ -1539,7 +1554,7 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
     need = {"customer": customer, "date": date, **({"amount": amount} if amount is not None else {})}
     columns("transactions", transactions, need)
     if len(transactions) == 0:
-        raise fail("transactions", "at least one transaction", "an empty DataFrame")
+        raise fail("transactions", _("at least one transaction"), _("an empty DataFrame"))
     ids = _customer_ids(transactions, "transactions", customer)
     day = _dates(transactions, "transactions", date, dayfirst, date_format).to_numpy() \
         .astype("datetime64[D]").astype(np.int64)
@@ -1548,13 +1563,14 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
         money = _checks.numeric_column("transactions", transactions, amount, missing=True)
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             i = int(np.flatnonzero(~np.isfinite(money) | (money < 0))[0])
-            raise fail(f"transactions[{amount!r}]", "amounts >= 0", f"{transactions[amount].iloc[i]!r} at row {i}")
+            raise fail(f"transactions[{amount!r}]", _("amounts >= 0"),
+                       _("{value!r} at row {row}").format(value=transactions[amount].iloc[i], row=i))
         frame["money"] = money
     cut = int(day.max()) if as_of is None else \
         int(np.datetime64(_as_of(as_of, "as_of", dayfirst, date_format).to_datetime64(), "D").astype(np.int64))
     calib = frame[frame["day"] <= cut]
     if calib.empty:
-        raise fail("as_of", "on or after the first purchase in the log", as_of)
+        raise fail("as_of", _("on or after the first purchase in the log"), as_of)
     per_day = calib.groupby(["id", "day"], sort=True).agg(**({"money": ("money", "sum")} if amount else {})) \
         if amount else calib.drop_duplicates(["id", "day"]).set_index(["id", "day"]).sort_index()
     days = per_day.reset_index()
@@ -1571,7 +1587,7 @@ def bgnbd_summary(transactions: pd.DataFrame, customer: str = "customer_id", dat
         end = int(np.datetime64(_as_of(holdout_end, "holdout_end", dayfirst, date_format).to_datetime64(), "D")
                   .astype(np.int64))
         if end <= cut:
-            raise fail("holdout_end", f"after as_of ({np.datetime64(cut, 'D')})", holdout_end)
+            raise fail("holdout_end", _("after as_of ({as_of})").format(as_of=np.datetime64(cut, "D")), holdout_end)
         later = frame[(frame["day"] > cut) & (frame["day"] <= end)].drop_duplicates(["id", "day"])
         out["holdout"] = later.groupby("id").size().reindex(out.index).fillna(0).astype(np.int64)
         out["holdout_length"] = (end - cut) / scale

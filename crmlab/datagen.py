@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.i18n import N_
+from crmlab.i18n import gettext as _
 
 # ---------------------------------------------------------------------------
 # Retail service-quality survey (performance-evaluation and relative-performance matrices)
@@ -385,6 +386,7 @@ GENERATORS: dict[str, Callable[..., pd.DataFrame]] = {
 def generate(name: str, seed: int | None = None) -> pd.DataFrame:
     """Generate dataset ``name``; ``seed=None`` gives the shipped version."""
     if name not in GENERATORS:
-        raise KeyError(f"unknown dataset {name!r}; known datasets: {', '.join(sorted(GENERATORS))}")
+        raise KeyError(_("unknown dataset {name!r}; known datasets: {known}").format(
+            name=name, known=", ".join(sorted(GENERATORS))))
     func = GENERATORS[name]
     return func() if seed is None else func(seed=seed)

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["names", "load", "describe", "about", "path", "read_csv", "DatasetError"]
 
 _TYPES = ("int", "float", "str", "date")
@@ -77,8 +79,11 @@ def _entry(name) -> dict:
     spec = _dictionary()
     if not isinstance(name, str) or name not in spec:
         close = difflib.get_close_matches(str(name), spec, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise KeyError(f"unknown dataset {name!r}; {hint}Known datasets: {', '.join(sorted(spec))}")
+        known = ", ".join(sorted(spec))
+        if close:
+            raise KeyError(_("unknown dataset {name!r}; did you mean {close!r}? Known datasets: {known}").format(
+                name=name, close=close[0], known=known))
+        raise KeyError(_("unknown dataset {name!r}; Known datasets: {known}").format(name=name, known=known))
     return spec[name]
 
 
@@ -129,9 +134,11 @@ def describe(name: str) -> pd.DataFrame:
 
 def _where(label: str, positions) -> str:
     first = int(positions[0])
-    more = f" (and {len(positions) - 1} more rows)" if len(positions) > 1 else ""
     # Row numbers count data rows from 1; the header is line 1 of the file.
-    return f"{label}: row {first + 1} (line {first + 2} of the file){more}"
+    if len(positions) > 1:
+        return _("{label}: row {row} (line {line} of the file) (and {more} more rows)").format(
+            label=label, row=first + 1, line=first + 2, more=len(positions) - 1)
+    return _("{label}: row {row} (line {line} of the file)").format(label=label, row=first + 1, line=first + 2)
 
 
 def _coerce(raw: pd.DataFrame, name: str, label: str) -> pd.DataFrame:
@@ -140,35 +147,39 @@ def _coerce(raw: pd.DataFrame, name: str, label: str) -> pd.DataFrame:
     expected = [c["name"] for c in spec]
     missing = [c for c in expected if c not in raw.columns]
     if missing:
-        raise DatasetError(f"{label}: missing column(s) {missing}; the file has {list(raw.columns)}")
+        raise DatasetError(_("{label}: missing column(s) {missing}; the file has {columns}").format(
+            label=label, missing=missing, columns=list(raw.columns)))
     extra = [c for c in raw.columns if c not in expected]
     if extra:
-        raise DatasetError(f"{label}: unexpected column(s) {extra}; the dictionary lists {expected}")
+        raise DatasetError(_("{label}: unexpected column(s) {extra}; the dictionary lists {expected}").format(
+            label=label, extra=extra, expected=expected))
     out = {}
     for col in spec:
         cname, ctype = col["name"], col["type"]
         text = raw[cname]
-        where = f"{label}, column {cname!r}"
+        where = _("{label}, column {column!r}").format(label=label, column=cname)
         empty = (text.str.strip() == "").to_numpy().nonzero()[0]
         if empty.size:
-            raise DatasetError(_where(where, empty) + " is empty; every value is required")
+            raise DatasetError(_("{where} is empty; every value is required").format(where=_where(where, empty)))
         if ctype == "str":
             values = text.astype("str")
         elif ctype == "date":
             values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
             bad = values.isna().to_numpy().nonzero()[0]
             if bad.size:
-                raise DatasetError(_where(where, bad) + f": {text.iloc[bad[0]]!r} is not a date (yyyy-mm-dd)")
+                raise DatasetError(_("{where}: {value!r} is not a date (yyyy-mm-dd)").format(
+                    where=_where(where, bad), value=text.iloc[bad[0]]))
         else:
             values = pd.to_numeric(text, errors="coerce")
             bad = (values.isna() | ~values.abs().lt(float("inf"))).to_numpy().nonzero()[0]
             if bad.size:
-                raise DatasetError(_where(where, bad) + f": {text.iloc[bad[0]]!r} is not a number")
+                raise DatasetError(_("{where}: {value!r} is not a number").format(where=_where(where, bad),
+                                                                                   value=text.iloc[bad[0]]))
             if ctype == "int":
                 fractional = (values % 1 != 0).to_numpy().nonzero()[0]
                 if fractional.size:
-                    raise DatasetError(_where(where, fractional)
-                                       + f": {text.iloc[fractional[0]]!r} is not a whole number")
+                    raise DatasetError(_("{where}: {value!r} is not a whole number").format(
+                        where=_where(where, fractional), value=text.iloc[fractional[0]]))
                 values = values.astype("int64")
             else:
                 values = values.astype("float64")
@@ -176,14 +187,17 @@ def _coerce(raw: pd.DataFrame, name: str, label: str) -> pd.DataFrame:
             allowed = [str(a) for a in col["allowed"]]
             bad = (~values.isin(allowed)).to_numpy().nonzero()[0]
             if bad.size:
-                raise DatasetError(_where(where, bad)
-                                   + f": {values.iloc[bad[0]]!r} is not one of {', '.join(allowed)}")
-        for bound, op, word in (("min", "lt", "below the minimum"), ("max", "gt", "above the maximum")):
+                raise DatasetError(_("{where}: {value!r} is not one of {allowed}").format(
+                    where=_where(where, bad), value=values.iloc[bad[0]], allowed=", ".join(allowed)))
+        for bound, op in (("min", "lt"), ("max", "gt")):
             if bound in col:
                 limit = pd.Timestamp(col[bound]) if ctype == "date" else col[bound]
                 bad = getattr(values, op)(limit).to_numpy().nonzero()[0]
                 if bad.size:
-                    raise DatasetError(_where(where, bad) + f": {text.iloc[bad[0]]} is {word} {col[bound]}")
+                    message = (_("{where}: {value} is below the minimum {limit}") if bound == "min"
+                               else _("{where}: {value} is above the maximum {limit}"))
+                    raise DatasetError(message.format(where=_where(where, bad), value=text.iloc[bad[0]],
+                                                      limit=col[bound]))
         out[cname] = values
     return pd.DataFrame(out)
 
@@ -202,14 +216,16 @@ def read_csv(source, name: str, label: str | None = None) -> pd.DataFrame:
     """
     _entry(name)
     if not isinstance(source, (str, Path)) and not hasattr(source, "read"):
-        raise TypeError(f"source must be a file name, a pathlib.Path or an open file; got {type(source).__name__}")
+        raise TypeError(_("source must be a file name, a pathlib.Path or an open file; got {type}").format(
+            type=type(source).__name__))
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"label must be a string (a name for the file in messages) or None; got {label!r}")
+        raise TypeError(_("label must be a string (a name for the file in messages) or None; got {label!r}").format(
+            label=label))
     label = label or (str(source) if isinstance(source, (str, Path)) else name)
     try:
         raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{label}: not a readable CSV file ({exc})") from None
+        raise DatasetError(_("{label}: not a readable CSV file ({exc})").format(label=label, exc=exc)) from None
     return _coerce(raw, name, label)
 
 
@@ -263,7 +279,7 @@ def load(name: str, variant: int | None = None) -> pd.DataFrame:
     if variant is None:
         variant = 0
     if isinstance(variant, bool) or not isinstance(variant, int):
-        raise TypeError(f"variant must be None or a whole number >= 0; got {variant!r}")
+        raise TypeError(_("variant must be None or a whole number >= 0; got {variant!r}").format(variant=variant))
     if variant < 0:
-        raise ValueError(f"variant must be None or a whole number >= 0; got {variant!r}")
+        raise ValueError(_("variant must be None or a whole number >= 0; got {variant!r}").format(variant=variant))
     return _load_cached(name, variant).copy()

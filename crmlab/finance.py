@@ -379,12 +379,12 @@ def irr(cashflows) -> float:
     flows = _flows(cashflows)
     values = flows.tolist()
     if _sign_changes(values) == 0:
-        raise ValueError("cashflows must change sign at least once (an outflow and an inflow) to have an IRR; "
-                         f"got {values}")
+        raise ValueError(_("cashflows must change sign at least once (an outflow and an inflow) to have an IRR; "
+                           "got {values}").format(values=values))
     found = _irrs(flows, values)
     if not found:
-        raise ValueError(f"cashflows {flows.tolist()} have no real internal rate of return: the NPV never "
-                         "reaches zero at any rate > -1")
+        raise ValueError(_("cashflows {flows} have no real internal rate of return: the NPV never "
+                           "reaches zero at any rate > -1").format(flows=flows.tolist()))
     return min(found, key=abs)
 
 
@@ -477,7 +477,7 @@ def wacc(equity, debt, cost_of_equity, cost_of_debt, tax_rate) -> float:
     e = _checks.number("equity", equity, low=0)
     d = _checks.number("debt", debt, low=0)
     if e + d == 0:
-        raise ValueError("equity + debt must be positive; got 0")
+        raise ValueError(_("equity + debt must be positive; got 0"))
     re = _checks.rate("cost_of_equity", cost_of_equity)
     rd = _checks.rate("cost_of_debt", cost_of_debt)
     t = _checks.number("tax_rate", tax_rate, low=0, high=1, high_open=True)
@@ -519,7 +519,7 @@ def mva(evas, wacc, terminal_growth=None) -> float:
         if terminal_growth is not None:
             g = _checks.rate("terminal_growth", terminal_growth)
             if g >= w:
-                raise ValueError(f"terminal_growth must be below wacc ({w}); got {g}")
+                raise ValueError(_("terminal_growth must be below wacc ({w}); got {g}").format(w=w, g=g))
             total += float(values[-1] * (1 + g) / (w - g) * factors[-1])
     return _checks.finite_result("mva", total, "evas", "wacc", "terminal_growth")
 
@@ -643,7 +643,7 @@ def npv_profile(cashflows, rates) -> pd.DataFrame:
     flows = _flows(cashflows)
     values = _checks.vector("rates", rates)
     if np.any(values <= -1):
-        raise ValueError(f"rates must all be > -1; got {values[values <= -1][0]}")
+        raise ValueError(_("rates must all be > -1; got {rate}").format(rate=values[values <= -1][0]))
     t = np.arange(flows.size, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):
         npvs = _checks.finite_result("npv", ((1.0 + values[:, None]) ** -t) @ flows, "cashflows", "rates")
@@ -717,8 +717,8 @@ def capitalise(expenses, life: int) -> CapitalisedExpense:
     """
     values = _checks.vector("expenses", expenses, nonnegative=True)
     if isinstance(life, bool) or not isinstance(life, (int, np.integer)) or life < 1:
-        raise ValueError(f"life must be a whole number of years >= 1; got {life!r}")
-    life = _checks.whole("life", life, low=1, high=_checks.MAX_HORIZON, what="years")
+        raise ValueError(_("life must be a whole number of years >= 1; got {life!r}").format(life=life))
+    life = _checks.whole("life", life, low=1, high=_checks.MAX_HORIZON, what=_("years"))
     n = values.size
     ages = np.arange(n - 1, -1, -1)  # the current year's expense has age 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -738,7 +738,7 @@ def lease_to_debt(lease_payment, cost_of_debt, years: int) -> float:
     p = _checks.number("lease_payment", lease_payment, low=0)
     r = _checks.rate("cost_of_debt", cost_of_debt)
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 1:
-        raise ValueError(f"years must be a whole number >= 1; got {years!r}")
+        raise ValueError(_("years must be a whole number >= 1; got {years!r}").format(years=years))
     years = _checks.whole("years", years, low=1, high=_checks.MAX_HORIZON)  # ceiling before allocating
     with np.errstate(over="ignore", invalid="ignore"):
         value = float(p * np.sum((1 + r) ** -np.arange(1, years + 1, dtype=float)))
@@ -865,7 +865,8 @@ def eva_statement(ebit, tax_rate, invested_capital, wacc, profit_adjustments=Non
         if mapping is None:
             return {}
         if not isinstance(mapping, Mapping):
-            raise TypeError(f"{name} must be a dict of name -> amount; got {type(mapping).__name__}")
+            raise TypeError(_("{name} must be a dict of name -> amount; got {type}").format(
+                name=name, type=type(mapping).__name__))
         return {str(k): _checks.number(f"{name}[{k!r}]", v) for k, v in mapping.items()}
 
     statement = EVAStatement(
@@ -943,11 +944,11 @@ def eva_frame(financials) -> pd.DataFrame:
         data[name] = _checks.numeric_column("financials", financials, name, name=f"financials.{name}",
                                             nonnegative=name in ("debt", "equity_market", "invested_capital"))
     if np.any(data["tax_rate"] < 0) or np.any(data["tax_rate"] >= 1):
-        raise ValueError("financials.tax_rate must be decimals in [0, 1); got "
-                         f"{data['tax_rate'][(data['tax_rate'] < 0) | (data['tax_rate'] >= 1)][0]}")
+        raise ValueError(_("financials.tax_rate must be decimals in [0, 1); got {rate}").format(
+            rate=data['tax_rate'][(data['tax_rate'] < 0) | (data['tax_rate'] >= 1)][0]))
     value = data["equity_market"] + data["debt"]
     if np.any(value <= 0):
-        raise ValueError("financials: equity_market + debt must be positive in every row")
+        raise ValueError(_("financials: equity_market + debt must be positive in every row"))
     keep = [c for c in financials.columns if c not in _FINANCIAL_COLUMNS and financials[c].dtype.kind not in "fc"]
     out = financials[keep].copy()
     ke = data["risk_free"] + data["beta"] * (data["market_return"] - data["risk_free"])
@@ -1062,8 +1063,8 @@ def investment_eva(investment, ebitda, wacc, tax_rate, life: int | None = None) 
     t = _checks.number("tax_rate", tax_rate, low=0, high=1, high_open=True)
     n = flows.size if life is None else life
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"life must be a whole number of years >= 1; got {life!r}")
-    n = _checks.whole("life", n, low=1, high=_checks.MAX_HORIZON, what="years")
+        raise ValueError(_("life must be a whole number of years >= 1; got {life!r}").format(life=life))
+    n = _checks.whole("life", n, low=1, high=_checks.MAX_HORIZON, what=_("years"))
     result = InvestmentEVA(cost, w, t, int(n), tuple(flows.tolist()))
     with np.errstate(over="ignore", invalid="ignore"):
         _checks.finite_result("investment_eva", result.to_frame(), "investment", "ebitda", "wacc")
@@ -1124,30 +1125,32 @@ def tornado(model: Callable[..., float], base: Mapping[str, float], ranges: Mapp
     ['benefit', 'cost', 'rate']
     """
     if not callable(model):
-        raise TypeError(f"model must be a function of the inputs; got {type(model).__name__}")
+        raise TypeError(_("model must be a function of the inputs; got {type}").format(type=type(model).__name__))
     if not isinstance(base, Mapping) or not isinstance(ranges, Mapping) or not ranges:
-        raise TypeError("base and ranges must be dicts, and ranges must name at least one input")
+        raise TypeError(_("base and ranges must be dicts, and ranges must name at least one input"))
     unknown = [k for k in ranges if k not in base]
     if unknown:
-        raise ValueError(f"ranges names inputs {unknown} that are not in base; base has {list(base)}")
+        raise ValueError(_("ranges names inputs {unknown} that are not in base; base has {base}").format(
+            unknown=unknown, base=list(base)))
     for key, value in base.items():
         _checks.number(f"base[{key!r}]", value)
     if not isinstance(output, str):
-        raise _checks.fail("output", "the name of the output (a string such as 'NPV')", output, TypeError)
+        raise _checks.fail("output", _("the name of the output (a string such as 'NPV')"), output, TypeError)
 
     def run(inputs: dict, source: str) -> float:
         # The model is the user's own function: say which inputs it failed on, and refuse a non-finite output.
         try:
             value = model(**inputs)
         except TypeError as exc:
-            raise TypeError(f"model(**{source}) failed: {exc}; model must accept every input in base") from None
-        return _checks.number(f"the model's {output} at {source}", value)
+            raise TypeError(_("model(**{source}) failed: {exc}; model must accept every input in base").format(
+                source=source, exc=exc)) from None
+        return _checks.number(_("the model's {output} at {source}").format(output=output, source=source), value)
 
     base_value = run(dict(base), "base")
     rows = []
     for name, bounds in ranges.items():
         if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
-            raise ValueError(f"ranges[{name!r}] must be a (low, high) pair; got {bounds!r}")
+            raise ValueError(_("ranges[{name!r}] must be a (low, high) pair; got {bounds!r}").format(name=name, bounds=bounds))
         low, high = (_checks.number(f"ranges[{name!r}]", b) for b in bounds)
         out_low = run({**base, name: low}, f"ranges[{name!r}] low")
         out_high = run({**base, name: high}, f"ranges[{name!r}] high")

@@ -101,7 +101,7 @@ def _is_label_column(name: str, column: pd.Series) -> bool:
     than a label column: silently moving it to the index would drop that grade.
     """
     if pd.api.types.is_bool_dtype(column):
-        raise fail(f"{name}[{column.name!r}]", "numbers (vote counts or memberships), not True/False", "booleans",
+        raise fail(f"{name}[{column.name!r}]", _("numbers (vote counts or memberships), not True/False"), _("booleans"),
                    TypeError)
     if pd.api.types.is_numeric_dtype(column):
         return False
@@ -115,7 +115,7 @@ def _is_label_column(name: str, column: pd.Series) -> bool:
                 float(v)
             except ValueError:
                 continue
-            raise fail(f"{name}[{column.name!r}]", "numbers, not text", v, TypeError)
+            raise fail(f"{name}[{column.name!r}]", _("numbers, not text"), v, TypeError)
     return True
 
 
@@ -124,34 +124,36 @@ def _numeric_frame(name: str, data, *, default_columns=None) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         frame = data
         if not frame.columns.is_unique:
-            raise fail(name, "one column per grade (unique column names)",
-                       f"duplicate column {frame.columns[frame.columns.duplicated()][0]!r}")
+            raise fail(name, _("one column per grade (unique column names)"),
+                       _("duplicate column {column!r}").format(column=frame.columns[frame.columns.duplicated()][0]))
         labels = [c for c in frame.columns if _is_label_column(name, frame[c])]
         if labels and len(labels) < frame.shape[1]:
             frame = frame.set_index(labels)
     elif isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
-        raise fail(name, "a table (DataFrame, 2-D array or list of rows)", data, TypeError)
+        raise fail(name, _("a table (DataFrame, 2-D array or list of rows)"), data, TypeError)
     else:
         from crmlab._checks import _float_array
 
-        arr = _float_array(name, data, "a table of numbers")
+        arr = _float_array(name, data, _("a table of numbers"))
         if arr.ndim == 1:
             arr = arr.reshape(1, -1)
         if arr.ndim != 2:
-            raise fail(name, "two-dimensional (rows = indicators, columns = grades)", f"an array of shape {arr.shape}")
+            raise fail(name, _("two-dimensional (rows = indicators, columns = grades)"),
+                       _("an array of shape {shape}").format(shape=arr.shape))
         columns = default_columns if default_columns is not None and len(default_columns) == arr.shape[1] else None
         frame = pd.DataFrame(arr, columns=columns)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise fail(name, "at least one row and one column", f"shape {frame.shape}")
+        raise fail(name, _("at least one row and one column"), _("shape {shape}").format(shape=frame.shape))
     try:
         values = frame.astype(object).to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError, OverflowError):
-        raise fail(name, "numbers in every grade column", frame.iloc[:2].to_numpy().tolist(), TypeError) from None
+        raise fail(name, _("numbers in every grade column"), frame.iloc[:2].to_numpy().tolist(), TypeError) from None
     bad = ~np.isfinite(values)
     if bad.any():
         r, c = (int(x[0]) for x in np.nonzero(bad))
-        raise fail(name, "finite numbers (no missing values)", f"{values[r, c]} at row {frame.index[r]!r}, "
-                                                               f"column {frame.columns[c]!r}")
+        raise fail(name, _("finite numbers (no missing values)"),
+                   _("{value} at row {row!r}, column {column!r}").format(value=values[r, c], row=frame.index[r],
+                                                                          column=frame.columns[c]))
     return pd.DataFrame(values, index=frame.index, columns=frame.columns)
 
 
@@ -184,12 +186,13 @@ def membership_from_votes(votes) -> pd.DataFrame:
     values = counts.to_numpy()
     if (values < 0).any():
         r, c = (int(x[0]) for x in np.nonzero(values < 0))
-        raise fail("votes", "non-negative counts", f"{values[r, c]} at row {counts.index[r]!r}, "
-                                                     f"column {counts.columns[c]!r}")
+        raise fail("votes", _("non-negative counts"),
+                   _("{value} at row {row!r}, column {column!r}").format(value=values[r, c], row=counts.index[r],
+                                                                          column=counts.columns[c]))
     totals = values.sum(axis=1)
     if (totals == 0).any():
         r = int(np.flatnonzero(totals == 0)[0])
-        raise fail("votes", "at least one vote in every row", f"no votes in row {counts.index[r]!r}")
+        raise fail("votes", _("at least one vote in every row"), _("no votes in row {row!r}").format(row=counts.index[r]))
     return pd.DataFrame(values / totals[:, None], index=counts.index, columns=counts.columns)
 
 
@@ -199,11 +202,13 @@ def _membership(membership, name: str = "membership") -> pd.DataFrame:
     outside = (values < 0) | (values > 1)
     if outside.any():
         r, c = (int(x[0]) for x in np.nonzero(outside))
-        raise fail(name, "memberships between 0 and 1 (use membership_from_votes for vote counts)",
-                   f"{values[r, c]} at row {frame.index[r]!r}, column {frame.columns[c]!r}")
+        raise fail(name, _("memberships between 0 and 1 (use membership_from_votes for vote counts)"),
+                   _("{value} at row {row!r}, column {column!r}").format(value=values[r, c], row=frame.index[r],
+                                                                          column=frame.columns[c]))
     empty = values.sum(axis=1) == 0
     if empty.any():
-        raise fail(name, "some membership in every row", f"an all-zero row {frame.index[int(np.flatnonzero(empty)[0])]!r}")
+        raise fail(name, _("some membership in every row"),
+                   _("an all-zero row {row!r}").format(row=frame.index[int(np.flatnonzero(empty)[0])]))
     return frame
 
 
@@ -213,17 +218,20 @@ def _aligned_weights(weights, index: pd.Index, name: str = "weights") -> np.ndar
         weights = pd.Series(dict(weights))
     if isinstance(weights, pd.Series) and not isinstance(weights.index, pd.RangeIndex):
         if not index.is_unique or not weights.index.is_unique:
-            raise fail(name, "matched to the membership rows by label, so the labels must be unique",
-                       f"duplicate label {[*index[index.duplicated()], *weights.index[weights.index.duplicated()]][0]!r}")
+            raise fail(name, _("matched to the membership rows by label, so the labels must be unique"),
+                       _("duplicate label {label!r}").format(
+                           label=[*index[index.duplicated()], *weights.index[weights.index.duplicated()]][0]))
         missing = [k for k in index if k not in weights.index]
         extra = [k for k in weights.index if k not in index]
         if missing or extra:
-            raise ValueError(f"{name} must have one weight per row of the membership matrix; "
-                             f"missing {missing}, not in the matrix {extra}")
+            raise ValueError(_("{name} must have one weight per row of the membership matrix; "
+                               "missing {missing}, not in the matrix {extra}").format(name=name, missing=missing,
+                                                                                     extra=extra))
         weights = weights.reindex(index)
     arr = check_weights(name, weights)
     if arr.size != len(index):
-        raise fail(name, f"{len(index)} weights (one per row of the membership matrix)", f"{arr.size} weights")
+        raise fail(name, _("{n} weights (one per row of the membership matrix)").format(n=len(index)),
+                   _("{n} weights").format(n=arr.size))
     return arr
 
 
@@ -235,11 +243,12 @@ def _grade_scores(grade_scores, grades: pd.Index) -> np.ndarray | None:
     if isinstance(grade_scores, pd.Series) and not isinstance(grade_scores.index, pd.RangeIndex):
         missing = [g for g in grades if g not in grade_scores.index]
         if missing:
-            raise ValueError(f"grade_scores has no score for grade(s) {missing}; grades are {list(grades)}")
+            raise ValueError(_("grade_scores has no score for grade(s) {missing}; grades are {grades}").format(
+                missing=missing, grades=list(grades)))
         grade_scores = grade_scores.reindex(grades)
     arr = vector("grade_scores", grade_scores)
     if arr.size != len(grades):
-        raise fail("grade_scores", f"{len(grades)} scores (one per grade)", grade_scores)
+        raise fail("grade_scores", _("{n} scores (one per grade)").format(n=len(grades)), grade_scores)
     return arr
 
 
@@ -283,10 +292,10 @@ def max_membership_validity(memberships) -> float:
     """
     b = vector("memberships", memberships, nonnegative=True)
     if b.size < 2:
-        raise fail("memberships", "memberships of at least 2 grades", f"{b.size}")
+        raise fail("memberships", _("memberships of at least 2 grades"), f"{b.size}")
     total = float(b.sum())
     if total <= 0:
-        raise fail("memberships", "some membership above zero", "all zeros")
+        raise fail("memberships", _("some membership above zero"), _("all zeros"))
     top, second = np.sort(b / total)[::-1][:2]
     n = b.size
     # A uniform B gives n β − 1 = 0 up to rounding: call it exactly 0.
@@ -307,7 +316,7 @@ def validity_level(alpha: float) -> str:
     # α may be +inf (only one grade has membership), so the finite-number check does not apply.
     alpha = _to_float("alpha", alpha)
     if np.isnan(alpha) or alpha < 0:
-        raise fail("alpha", "a validity index >= 0 (from max_membership_validity)", alpha)
+        raise fail("alpha", _("a validity index >= 0 (from max_membership_validity)"), alpha)
     if alpha == 0:
         return "invalid"
     return next(level for level, low in VALIDITY_LEVELS.items() if alpha >= low)
@@ -453,8 +462,8 @@ def evaluate(weights, membership, operator: str = "weighted_average", grade_scor
     b = _compose(a, r.to_numpy(), operator)
     total = float(b.sum())
     if total <= 0:
-        raise ValueError("the evaluation vector is all zero (every weight meets zero membership), "
-                         "so it cannot be normalised; check weights and membership")
+        raise ValueError(_("the evaluation vector is all zero (every weight meets zero membership), "
+                           "so it cannot be normalised; check weights and membership"))
     grades = r.columns
     scores = _grade_scores(grade_scores, grades)
     normalized = b / total
@@ -547,13 +556,14 @@ def _split_groups(membership) -> tuple[dict, str]:
     """Group → membership frame of its indicators, and the name of the group level."""
     if isinstance(membership, Mapping):
         if not membership:
-            raise fail("membership", "a non-empty mapping {group: membership table}", membership)
+            raise fail("membership", _("a non-empty mapping {group: membership table}"), membership)
         return {g: _membership(m, name=f"membership[{g!r}]") for g, m in membership.items()}, "group"
     frame = _membership(membership)
     if frame.index.nlevels != 2:
-        raise ValueError("membership must have a two-level row index (group, indicator), e.g. from "
-                         "membership_from_votes(votes with 'perspective' and 'indicator' columns), or be a "
-                         f"mapping {{group: membership}}; got an index with {frame.index.nlevels} level(s)")
+        raise ValueError(_("membership must have a two-level row index (group, indicator), e.g. from "
+                           "membership_from_votes(votes with 'perspective' and 'indicator' columns), or be a "
+                           "mapping {{group: membership}}; got an index with {levels} level(s)").format(
+            levels=frame.index.nlevels))
     groups = list(pd.unique(frame.index.get_level_values(0)))
     return {g: frame.xs(g, level=0) for g in groups}, frame.index.names[0] or "group"
 
@@ -570,23 +580,24 @@ def _group_weights_within(weights, parts: dict, global_weights: bool) -> dict:
         arr = vector("weights", weights, nonnegative=True)
         n = sum(len(p) for p in parts.values())
         if arr.size != n:
-            raise fail("weights", f"{n} weights (one per indicator, in the membership's row order)", f"{arr.size}")
+            raise fail("weights", _("{n} weights (one per indicator, in the membership's row order)").format(n=n),
+                       f"{arr.size}")
         series = pd.Series(arr, index=pd.MultiIndex.from_tuples([(g, i) for g, p in parts.items() for i in p.index]))
     out = {}
     for g, part in parts.items():
         if series.index.nlevels == 2:
             if g not in series.index.get_level_values(0):
-                raise ValueError(f"weights has no weights for group {g!r}")
+                raise ValueError(_("weights has no weights for group {group!r}").format(group=g))
             sub = series.xs(g, level=0)
         else:
             sub = series
         missing = [i for i in part.index if i not in sub.index]
         if missing:
-            raise ValueError(f"weights lack indicator(s) {missing} of group {g!r}")
+            raise ValueError(_("weights lack indicator(s) {missing} of group {group!r}").format(missing=missing, group=g))
         values = vector(f"weights[{g!r}]", sub.reindex(part.index), nonnegative=True)
         if global_weights:
             if values.sum() <= 0:
-                raise ValueError(f"weights of group {g!r} are all zero")
+                raise ValueError(_("weights of group {group!r} are all zero").format(group=g))
             values = values / values.sum()
         out[g] = check_weights(f"weights[{g!r}]", values)
     return out
@@ -643,15 +654,16 @@ def evaluate_levels(membership, weights, group_weights=None, operator: str = "we
     grades = next(iter(parts.values())).columns
     for g, part in parts.items():
         if list(part.columns) != list(grades):
-            raise ValueError(f"membership[{g!r}] has grades {list(part.columns)}; every group needs {list(grades)}")
+            raise ValueError(_("membership[{group!r}] has grades {grades}; every group needs {needed}").format(
+                group=g, grades=list(part.columns), needed=list(grades)))
     global_weights = group_weights is None
     within = _group_weights_within(weights, parts, global_weights)
     if global_weights:
         totals = _global_group_totals(weights, parts)
         if abs(totals.sum() - 1) > 1e-6:
-            raise ValueError(f"weights sum to {totals.sum():.6g} over all indicators; without group_weights they "
-                             "must be global weights summing to 1. If they are weights within each group, "
-                             "pass group_weights too")
+            raise ValueError(_("weights sum to {total:.6g} over all indicators; without group_weights they "
+                               "must be global weights summing to 1. If they are weights within each group, "
+                               "pass group_weights too").format(total=totals.sum()))
         group_w = check_weights("weights", totals)
     else:
         group_w = _aligned_weights(group_weights, pd.Index(list(parts), name=group_name), name="group_weights")

@@ -87,14 +87,15 @@ def _numeric_column(frame: pd.DataFrame, name: str, column: str) -> np.ndarray:
     bad = ~np.isfinite(arr)
     if bad.any():
         where = values.index[int(np.flatnonzero(bad)[0])]
-        raise fail(f"{name}[{column!r}]", "finite numbers (no missing values)", f"{arr[bad][0]} at row {where!r}")
+        raise fail(f"{name}[{column!r}]", _("finite numbers (no missing values)"),
+                   _("{value} at row {row!r}").format(value=arr[bad][0], row=where))
     return arr
 
 
 def _table(data, name: str, required: Sequence[str]) -> pd.DataFrame:
     columns(name, data, required)
     if len(data) == 0:
-        raise fail(name, "a table with at least one attribute (row)", "an empty DataFrame")
+        raise fail(name, _("a table with at least one attribute (row)"), _("an empty DataFrame"))
     return data
 
 
@@ -115,13 +116,13 @@ def _crosshair_point(crosshair, imp: np.ndarray, second: np.ndarray | None) -> t
     if second is None and isinstance(crosshair, Real) and not isinstance(crosshair, bool):
         return number("crosshair", crosshair), None
     if not isinstance(crosshair, (tuple, list, np.ndarray, pd.Series)) or len(crosshair) != 2:
-        raise fail("crosshair", "'mean', 'median' or an (importance, performance) pair of numbers", crosshair)
+        raise fail("crosshair", _("'mean', 'median' or an (importance, performance) pair of numbers"), crosshair)
     cut_imp = number("crosshair[0] (importance)", crosshair[0])
     if second is None:
         # The RPM's gap axis always splits at 0; accept (importance, 0) for symmetry with pem.
         gap_cut = number("crosshair[1] (gap)", crosshair[1])
         if gap_cut != 0:
-            raise fail("crosshair[1] (gap)", "0: the relative-performance matrix splits the gap axis at 0",
+            raise fail("crosshair[1] (gap)", _("0: the relative-performance matrix splits the gap axis at 0"),
                        crosshair[1])
         return cut_imp, None
     return cut_imp, number("crosshair[1] (performance)", crosshair[1])
@@ -290,24 +291,26 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
     choice("importance_from", importance_from, ("all", "own"))
     for param, value in (("importance_prefix", importance_prefix), ("performance_prefix", performance_prefix)):
         if not isinstance(value, str):
-            raise fail(param, "a column-name prefix (a string such as 'imp_')", value, TypeError)
+            raise fail(param, _("a column-name prefix (a string such as 'imp_')"), value, TypeError)
     for param, value in (("own", own), ("competitor", competitor)):
         _checks.label(param, value)
     if own == competitor:
-        raise fail("competitor", f"a firm other than own = {own!r}", competitor)
+        raise fail("competitor", _("a firm other than own = {own!r}").format(own=own), competitor)
     if attributes is None:
         attributes = [c[len(importance_prefix):] for c in responses.columns
                       if isinstance(c, str) and c.startswith(importance_prefix)
                       and f"{performance_prefix}{c[len(importance_prefix):]}" in responses.columns]
         if not attributes:
-            raise ValueError(f"responses has no pairs of {importance_prefix}<attr> and {performance_prefix}<attr> "
-                             f"columns; it has {list(map(str, responses.columns))}")
+            raise ValueError(_("responses has no pairs of {importance_prefix}<attr> and {performance_prefix}<attr> "
+                               "columns; it has {columns}").format(importance_prefix=importance_prefix,
+                                                                   performance_prefix=performance_prefix,
+                                                                   columns=list(map(str, responses.columns))))
     elif isinstance(attributes, str) or not isinstance(attributes, Sequence):
-        raise fail("attributes", "a list of attribute codes", attributes, TypeError)
+        raise fail("attributes", _("a list of attribute codes"), attributes, TypeError)
     attributes = list(attributes)
     if not attributes or any(not isinstance(a, str) or not a for a in attributes) or len(set(attributes)) < len(
             attributes):
-        raise fail("attributes", "a non-empty list of distinct attribute codes (strings)", attributes,
+        raise fail("attributes", _("a non-empty list of distinct attribute codes (strings)"), attributes,
                    TypeError if any(not isinstance(a, str) for a in attributes) else ValueError)
     imp_cols = [f"{importance_prefix}{a}" for a in attributes]
     perf_cols = [f"{performance_prefix}{a}" for a in attributes]
@@ -315,12 +318,12 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
     firms = responses[firm]
     for value, label in ((own, "own"), (competitor, "competitor")):
         if not (firms == value).any():
-            raise fail(f"responses[{firm!r}]", f"to contain the {label} firm {value!r}",
+            raise fail(f"responses[{firm!r}]", _("to contain the {label} firm {value!r}").format(label=label, value=value),
                        sorted(map(str, firms.dropna().unique())))
     numeric = {}
     for col in imp_cols + perf_cols:
         if responses[col].dtype == object and any(isinstance(v, str) for v in responses[col]):
-            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError)
+            raise fail(f"responses[{col!r}]", _("numeric ratings"), responses[col].iloc[:3].tolist(), TypeError)
         # a missing answer is skipped (documented); text, True/False and infinity are errors
         numeric[col] = pd.Series(_checks.numeric_column("responses", responses, col, missing=True),
                                  index=responses.index)
@@ -339,8 +342,8 @@ def attribute_table(responses: pd.DataFrame, attributes: Sequence[str] | None = 
     table.index.name = None
     empty = table[["importance", "own", "competitor"]].isna().any(axis=1)
     if empty.any():
-        raise fail("responses", "at least one answer per attribute and firm",
-                   f"no answers for attribute {table.index[empty.to_numpy()][0]!r}")
+        raise fail("responses", _("at least one answer per attribute and firm"),
+                   _("no answers for attribute {attribute!r}").format(attribute=table.index[empty.to_numpy()][0]))
     if names is not None:
         table["name"] = [str(pd.Series(names).get(a, a)) for a in attributes]
     return table
@@ -432,42 +435,43 @@ def derived_importance(responses: pd.DataFrame, overall: str, attributes, method
     level = number("level", level, low=0, high=1, low_open=True, high_open=True)
     _checks.label("overall", overall, frame_name="responses")
     if not isinstance(ci, (bool, np.bool_)):
-        raise fail("ci", "True or False", ci, TypeError)
+        raise fail("ci", _("True or False"), ci, TypeError)
     if isinstance(attributes, Mapping):
         labels, cols = [str(k) for k in attributes], list(attributes.values())
     elif isinstance(attributes, str) or not isinstance(attributes, Sequence) or not attributes:
-        raise fail("attributes", "a non-empty list of column names (or a {label: column} mapping)", attributes,
+        raise fail("attributes", _("a non-empty list of column names (or a {label: column} mapping)"), attributes,
                    TypeError if isinstance(attributes, str) or not isinstance(attributes, Sequence) else ValueError)
     else:
         labels, cols = [str(c) for c in attributes], list(attributes)
     bad = [c for c in cols if not isinstance(c, (str, int, np.integer))]
     if bad:
-        raise fail("attributes", "column names (text or whole numbers)", bad[0], TypeError)
+        raise fail("attributes", _("column names (text or whole numbers)"), bad[0], TypeError)
     if len(set(cols)) != len(cols) or overall in cols:
-        raise fail("attributes", "distinct columns, not including the overall rating", cols)
+        raise fail("attributes", _("distinct columns, not including the overall rating"), cols)
     columns("responses", responses, {"overall": overall, **{f"attributes[{i}]": c for i, c in enumerate(cols)}})
     data = {}
     for col in [overall, *cols]:
         if responses[col].dtype == object and any(isinstance(v, str) for v in responses[col]):
-            raise fail(f"responses[{col!r}]", "numeric ratings", responses[col].iloc[:3].tolist(), TypeError)
+            raise fail(f"responses[{col!r}]", _("numeric ratings"), responses[col].iloc[:3].tolist(), TypeError)
         data[col] = pd.Series(_checks.numeric_column("responses", responses, col, missing=True),
                               index=responses.index)
     frame = pd.DataFrame(data).dropna()
     n, k = len(frame), len(cols)
     if n < k + 2:
-        raise fail("responses", f"at least {k + 2} complete rows for {k} attribute(s)", f"{n} complete rows")
+        raise fail("responses", _("at least {rows} complete rows for {k} attribute(s)").format(rows=k + 2, k=k),
+                   _("{n} complete rows").format(n=n))
     sd = frame.std(ddof=1)
     flat = sd[sd <= 1e-12]
     if len(flat):
-        raise fail(f"responses[{flat.index[0]!r}]", "ratings that vary between respondents", "a constant column")
+        raise fail(f"responses[{flat.index[0]!r}]", _("ratings that vary between respondents"), _("a constant column"))
     z = (frame - frame.mean()) / sd
     index = pd.Index(labels)
     if method == "regression" and k > 1 and np.linalg.matrix_rank(z[cols].to_numpy()) < k:
         # OLS would split the weight of two identical (or collinear) attributes arbitrarily: refuse instead
         corr = np.corrcoef(z[cols].to_numpy(), rowvar=False)
         pairs = [(cols[i], cols[j]) for i in range(k) for j in range(i + 1, k) if abs(corr[i, j]) > 1 - 1e-9]
-        raise fail("attributes", "columns that are not perfectly collinear (regression cannot separate them; "
-                   "drop one or use method='correlation')", pairs[0] if pairs else cols)
+        raise fail("attributes", _("columns that are not perfectly collinear (regression cannot separate them; "
+                   "drop one or use method='correlation')"), pairs[0] if pairs else cols)
     if method == "regression":
         import statsmodels.api as sm
 
@@ -619,10 +623,10 @@ def _bootstrap(responses, kind, attributes, crosshair, n_boot, level, seed, firm
 
     # The ceiling keeps one call within memory and seconds; 2,000 resamples already give stable 95 % intervals.
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or not 100 <= n_boot <= 100_000:
-        raise fail("n_boot", "a whole number of bootstrap resamples from 100 to 100,000", n_boot)
+        raise fail("n_boot", _("a whole number of bootstrap resamples from 100 to 100,000"), n_boot)
     level = _number("level", level, low=0, high=1, low_open=True, high_open=True)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise fail("seed", "a whole number >= 0 (the random seed, so the intervals are reproducible)", seed,
+        raise fail("seed", _("a whole number >= 0 (the random seed, so the intervals are reproducible)"), seed,
                    TypeError if not isinstance(seed, (int, np.integer)) else ValueError)
     table = attribute_table(responses, attributes, firm=firm, own=own, competitor=competitor,
                             importance_from=importance_from, importance_prefix=importance_prefix,

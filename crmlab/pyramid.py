@@ -147,46 +147,52 @@ def _structure(structure: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns("structure", structure, ["node", "level", "parent"])
     s = structure.reset_index(drop=True).copy()
     if len(s) == 0:
-        raise fail("structure", "at least the vision node", "an empty table")
+        raise fail("structure", _("at least the vision node"), _("an empty table"))
     s["node"] = s["node"].astype(str).str.strip()
     s["parent"] = s["parent"].fillna("").astype(str).str.strip()
     levels = pd.to_numeric(s["level"], errors="coerce")
     if levels.isna().any() or (levels < 0).any() or (levels % 1 != 0).any():
         row = int(np.flatnonzero((levels.isna() | (levels < 0) | (levels % 1 != 0)).to_numpy())[0])
-        raise fail("structure['level']", "a whole number ≥ 0 in every row (0 = vision)",
+        raise fail("structure['level']", _("a whole number ≥ 0 in every row (0 = vision)"),
                    s["level"].iloc[row], row=row)
     s["level"] = levels.astype(int)
     if "weight" in s.columns:
         weight = pd.to_numeric(s["weight"], errors="coerce")
         if weight.isna().any() or (weight <= 0).any():
             row = int(np.flatnonzero((weight.isna() | (weight <= 0)).to_numpy())[0])
-            raise fail("structure['weight']", "a positive number in every row", s["weight"].iloc[row], row=row)
+            raise fail("structure['weight']", _("a positive number in every row"), s["weight"].iloc[row], row=row)
         s["weight"] = weight.astype(float)
     else:
         s["weight"] = 1.0
     node_level = s.groupby("node", sort=False)["level"].agg(["min", "max"])
     clash = node_level.index[node_level["min"] != node_level["max"]]
     if len(clash):
-        raise ValueError(f"structure gives node {clash[0]!r} two different levels; a node sits on one level")
+        raise ValueError(_("structure gives node {node!r} two different levels; a node sits on one level").format(
+            node=clash[0]))
     nodes = s.drop_duplicates("node")[["node", "level"]].set_index("node")["level"]
     roots = list(nodes.index[nodes == 0])
     if len(roots) != 1:
-        raise ValueError(f"structure must have exactly one node at level 0 (the vision); found {roots}")
+        raise ValueError(_("structure must have exactly one node at level 0 (the vision); found {roots}").format(
+            roots=roots))
     if s.loc[s["level"] == 0, "parent"].ne("").any():
-        raise ValueError(f"structure: the vision {roots[0]!r} serves no other node; leave its parent empty")
+        raise ValueError(_("structure: the vision {vision!r} serves no other node; leave its parent empty").format(
+            vision=roots[0]))
     links = s[s["parent"] != ""][["node", "parent", "weight"]].rename(columns={"node": "child"})
     for child, parent in zip(links["child"], links["parent"]):
         if parent not in nodes.index:
-            raise ValueError(f"structure: {child!r} serves {parent!r}, which is not a node; nodes are {list(nodes.index)}")
+            raise ValueError(_("structure: {child!r} serves {parent!r}, which is not a node; nodes are {nodes}").format(
+                child=child, parent=parent, nodes=list(nodes.index)))
         if nodes[parent] >= nodes[child]:
-            raise ValueError(f"structure: {child!r} (level {nodes[child]}) must sit below {parent!r} "
-                             f"(level {nodes[parent]}) that it serves")
+            raise ValueError(_("structure: {child!r} (level {child_level}) must sit below {parent!r} "
+                               "(level {parent_level}) that it serves").format(
+                child=child, child_level=nodes[child], parent=parent, parent_level=nodes[parent]))
     orphans = [n for n in nodes.index if nodes[n] > 0 and n not in set(links["child"])]
     if orphans:
-        raise ValueError(f"structure: node(s) {orphans} serve no node above them; give each a parent")
+        raise ValueError(_("structure: node(s) {orphans} serve no node above them; give each a parent").format(
+            orphans=orphans))
     if links.duplicated(["child", "parent"]).any():
         dup = links[links.duplicated(["child", "parent"])].iloc[0]
-        raise ValueError(f"structure links {dup['child']!r} to {dup['parent']!r} twice")
+        raise ValueError(_("structure links {child!r} to {parent!r} twice").format(child=dup["child"], parent=dup["parent"]))
     return nodes, links.reset_index(drop=True)
 
 
@@ -255,7 +261,8 @@ class Pyramid(ResultMixin):
         """
         node = self.root if node is None else node
         if node not in self.nodes.index:
-            raise ValueError(f"node {node!r} is not in the pyramid; nodes are {list(self.nodes.index)}")
+            raise ValueError(_("node {node!r} is not in the pyramid; nodes are {nodes}").format(
+                node=node, nodes=list(self.nodes.index)))
         return self.inputs[self.inputs["node"] == node].reset_index(drop=True)
 
     def weakest(self, k: int = 3) -> pd.DataFrame:
@@ -307,18 +314,19 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
     thresholds = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
         "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
     status(1.0, thresholds)
-    objectives = _checks.mapping("objectives", objectives, "a mapping {node: objective text}")
+    objectives = _checks.mapping("objectives", objectives, _("a mapping {node: objective text}"))
     if len(measures) == 0:
-        raise fail("measures", "at least one measure (row)", "an empty table")
+        raise fail("measures", _("at least one measure (row)"), _("an empty table"))
     nodes, links = _structure(cross_lynch() if structure is None else structure)
     m = measures.reset_index(drop=True).copy()
     if m["node"].isna().any():
         row = int(np.flatnonzero(m["node"].isna().to_numpy())[0])
-        raise fail("measures['node']", "a node in every row", m["node"].iloc[row], row=row)
+        raise fail("measures['node']", _("a node in every row"), m["node"].iloc[row], row=row)
     m["node"] = m["node"].astype(str).str.strip()
     unknown = [n for n in pd.unique(m["node"]) if n not in nodes.index]
     if unknown:
-        raise ValueError(f"measures name node(s) {unknown} that are not in the pyramid; nodes are {list(nodes.index)}")
+        raise ValueError(_("measures name node(s) {unknown} that are not in the pyramid; nodes are {nodes}").format(
+            unknown=unknown, nodes=list(nodes.index)))
     if "weight" not in m.columns:
         m["weight"] = 1.0
     if "unit" not in m.columns:
@@ -328,21 +336,23 @@ def from_frame(measures: pd.DataFrame, structure: pd.DataFrame | None = None, ob
         values = pd.to_numeric(m[col], errors="coerce")
         if values.isna().any():
             row = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise fail(f"measures[{col!r}]", "a number in every row", m[col].iloc[row], row=row)
+            raise fail(f"measures[{col!r}]", _("a number in every row"), m[col].iloc[row], row=row)
         m[col] = values.astype(float)
     if (m["weight"] < 0).any():
         row = int(np.flatnonzero((m["weight"] < 0).to_numpy())[0])
-        raise fail("measures['weight']", "non-negative", m["weight"].iloc[row], row=row)
+        raise fail("measures['weight']", _("non-negative"), m["weight"].iloc[row], row=row)
     m["direction"] = m["direction"].astype(str).str.strip().str.lower()
     bad = ~m["direction"].isin(("higher", "lower"))
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"direction {measures['direction'].iloc[row]!r} in row {row} must be 'higher' or 'lower'")
+        raise ValueError(_("direction {direction!r} in row {row} must be 'higher' or 'lower'").format(
+            direction=measures["direction"].iloc[row], row=row))
     zero = m["target"] <= 0
     if zero.any():
         row = int(np.flatnonzero(zero.to_numpy())[0])
-        raise ValueError(f"target of {m['measure'].iloc[row]!r} (row {row}) is {m['target'].iloc[row]:g}; "
-                         "targets must be > 0 because achievement is a ratio to the target")
+        raise ValueError(_("target of {measure!r} (row {row}) is {target:g}; "
+                           "targets must be > 0 because achievement is a ratio to the target").format(
+            measure=m["measure"].iloc[row], row=row, target=m["target"].iloc[row]))
     m["achievement"] = achievement(m["target"].to_numpy(), m["actual"].to_numpy(), m["direction"].to_numpy(), cap)
     m["status"] = status(m["achievement"].to_numpy(), thresholds)
 

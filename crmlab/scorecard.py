@@ -115,7 +115,7 @@ def _perspective_code(value) -> str | None:
 
 def _scalar(name: str, value) -> float:
     if isinstance(value, (float, np.floating)) and not math.isfinite(value):
-        raise fail(name, "finite numbers", value)
+        raise fail(name, _("finite numbers"), value)
     return number(name, value)
 
 
@@ -149,26 +149,29 @@ def achievement(target, actual, direction="higher", cap: float = 1.2) -> np.ndar
     if isinstance(direction, (str, list, tuple, np.ndarray, pd.Series)) and np.ndim(direction) <= 1:
         d = np.atleast_1d(np.asarray(direction, dtype=object))
     else:
-        raise fail("direction", "'higher', 'lower' or a list of them", direction, TypeError)
+        raise fail("direction", _("'higher', 'lower' or a list of them"), direction, TypeError)
     try:
         t, a, d = np.broadcast_arrays(t, a, d)
     except ValueError:
-        raise fail("target, actual and direction", "of matching lengths",
-                   f"lengths {t.size}, {a.size}, {d.size}") from None
+        raise fail(_("target, actual and direction"), _("of matching lengths"),
+                   _("lengths {target}, {actual}, {direction}").format(target=t.size, actual=a.size,
+                                                                       direction=d.size)) from None
     for name, arr in (("target", t), ("actual", a)):
         if not np.all(np.isfinite(arr)):
             k = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise fail(name, "finite numbers", f"{arr[k]} at position {k}")
+            raise fail(name, _("finite numbers"), _("{value} at position {position}").format(value=arr[k], position=k))
     bad = [x for x in d if not isinstance(x, str) or x not in DIRECTIONS]
     if bad:
-        raise fail("direction", "'higher' or 'lower'", bad[0])
+        raise fail("direction", _("'higher' or 'lower'"), bad[0])
     if np.any(t <= 0):
         k = int(np.flatnonzero(t <= 0)[0])
-        raise fail("target", "> 0 (achievement is a ratio to the target)", f"{t[k]:g} at position {k}")
+        raise fail("target", _("> 0 (achievement is a ratio to the target)"),
+                   _("{value:g} at position {position}").format(value=t[k], position=k))
     lower = d == "lower"
     if np.any(lower & (a < 0)):
         k = int(np.flatnonzero(lower & (a < 0))[0])
-        raise fail("actual", ">= 0 for a lower-is-better measure", f"{a[k]:g} at position {k}")
+        raise fail("actual", _(">= 0 for a lower-is-better measure"),
+                   _("{value:g} at position {position}").format(value=a[k], position=k))
     # Ratios that overflow are far above the cap anyway.
     with np.errstate(divide="ignore", over="ignore"):
         ratio = np.where(lower, np.divide(t, a, out=np.full_like(t, np.inf), where=a > 0), a / t)
@@ -192,19 +195,19 @@ def status(score, thresholds: Mapping | None = None):
     ('on track', 'at risk', 'off track')
     """
     th = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
-        "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
+        "thresholds", thresholds, _("a mapping with keys 'on track' and 'at risk'")))
     if set(th) != set(STATUS_THRESHOLDS):
-        raise fail("thresholds", "a mapping with keys 'on track' and 'at risk'", thresholds)
+        raise fail("thresholds", _("a mapping with keys 'on track' and 'at risk'"), thresholds)
     on, risk = number("thresholds['on track']", th["on track"]), number("thresholds['at risk']", th["at risk"])
     if risk > on:
-        raise fail("thresholds", "'at risk' at most 'on track'", thresholds)
+        raise fail("thresholds", _("'at risk' at most 'on track'"), thresholds)
     if _checks.ndim("score", score) == 0:
         values = np.asarray(math.nan if isinstance(score, (float, np.floating)) and math.isnan(score)
                             else number("score", score))
     else:
-        values = _checks._float_array("score", score, "achievement scores")
+        values = _checks._float_array("score", score, _("achievement scores"))
         if np.isinf(values).any():
-            raise fail("score", "finite achievement scores (NaN for no data)", values[np.isinf(values)][0])
+            raise fail("score", _("finite achievement scores (NaN for no data)"), values[np.isinf(values)][0])
     labels = np.where(values >= on, N_("on track"), np.where(values >= risk, N_("at risk"), N_("off track")))
     labels = np.where(np.isnan(values), N_("no data"), labels)
     return str(labels) if labels.ndim == 0 else labels.tolist()
@@ -239,7 +242,7 @@ def percent_label(score, decimals: int = 1, thresholds: Mapping | None = None) -
     if np.isnan(value):
         return "no data"
     if not abs(value) <= 1e6:  # beyond that a "percent of target" is no longer a display figure
-        raise _checks.fail("score", "a finite score (achievement as a decimal, 0.85 = 85 %) within ±1e6", value)
+        raise _checks.fail("score", _("a finite score (achievement as a decimal, 0.85 = 85 %) within ±1e6"), value)
     decimals = _checks.whole("decimals", decimals, low=0, high=6)
     step = 10 ** (decimals + 2)
     shown = round(value * step) / step
@@ -339,14 +342,16 @@ class Scorecard(ResultMixin):
         if isinstance(perspective_weights, pd.Series):
             perspective_weights = perspective_weights.to_dict()
         if not isinstance(perspective_weights, Mapping):
-            raise fail("perspective_weights", "a mapping {perspective: weight}", perspective_weights, TypeError)
+            raise fail("perspective_weights", _("a mapping {perspective: weight}"), perspective_weights, TypeError)
         new = {}
         for key, value in perspective_weights.items():
             code = _perspective_code(key)
             if code is None:
-                raise ValueError(f"perspective_weights has unknown perspective {key!r}; valid: {', '.join(PERSPECTIVES)}")
+                raise ValueError(_("perspective_weights has unknown perspective {key!r}; valid: {valid}").format(
+                    key=key, valid=", ".join(PERSPECTIVES)))
             if code not in set(self.measures["perspective"]):
-                raise ValueError(f"perspective_weights names {code!r}, which has no measures in this scorecard")
+                raise ValueError(_("perspective_weights names {code!r}, which has no measures in this scorecard").format(
+                    code=code))
             new[code] = value
         arr = check_weights("perspective_weights", list(new.values()))
         target = dict(zip(new, arr))
@@ -402,16 +407,16 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
     columns("frame", frame, REQUIRED_COLUMNS)
     cap = number("cap", cap, low=1)
     thresholds = dict(STATUS_THRESHOLDS if thresholds is None else _checks.mapping(
-        "thresholds", thresholds, "a mapping with keys 'on track' and 'at risk'"))
+        "thresholds", thresholds, _("a mapping with keys 'on track' and 'at risk'")))
     status(1.0, thresholds)  # validates the thresholds
     if len(frame) == 0:
-        raise fail("frame", "at least one measure (row)", "an empty table")
+        raise fail("frame", _("at least one measure (row)"), _("an empty table"))
     m = frame.reset_index(drop=True).copy()
     codes = [_perspective_code(p) for p in m["perspective"]]
     for row, (given, code) in enumerate(zip(m["perspective"], codes)):
         if code is None:
-            raise ValueError(f"perspective {given!r} in row {row} is not a balanced-scorecard perspective; "
-                             f"valid: {', '.join(PERSPECTIVES)}")
+            raise ValueError(_("perspective {given!r} in row {row} is not a balanced-scorecard perspective; "
+                               "valid: {valid}").format(given=given, row=row, valid=", ".join(PERSPECTIVES)))
     m["perspective"] = codes
     for col in ("target", "actual", "weight"):
         _checks.numeric_column("frame", m, col, missing=True)  # no text, True/False or infinity
@@ -419,28 +424,30 @@ def from_frame(frame: pd.DataFrame, cap: float = 1.2, thresholds: Mapping | None
         bad = values.isna()
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise fail(f"frame[{col!r}]", "a number in every row", m[col].iloc[row], row=row,
+            raise fail(f"frame[{col!r}]", _("a number in every row"), m[col].iloc[row], row=row,
                        note=f" ({m['measure'].iloc[row]!r})")
         m[col] = values.astype(float)
     direction = m["direction"].astype(str).str.strip().str.lower()
     for row, d in enumerate(direction):
         if d not in DIRECTIONS:
-            raise ValueError(f"direction {m['direction'].iloc[row]!r} in row {row} ({m['measure'].iloc[row]!r}) "
-                             f"must be one of {', '.join(map(repr, DIRECTIONS))}")
+            raise ValueError(_("direction {direction!r} in row {row} ({measure!r}) must be one of {options}").format(
+                direction=m["direction"].iloc[row], row=row, measure=m["measure"].iloc[row],
+                options=", ".join(map(repr, DIRECTIONS))))
     m["direction"] = direction
     zero = m["target"] <= 0
     if zero.any():
         row = int(np.flatnonzero(zero.to_numpy())[0])
-        raise ValueError(f"target of {m['measure'].iloc[row]!r} (row {row}) is {m['target'].iloc[row]:g}; targets "
-                         "must be > 0 because achievement is a ratio to the target (restate the measure, e.g. as a "
-                         "rate, or set a small positive target)")
+        raise ValueError(_("target of {measure!r} (row {row}) is {target:g}; targets "
+                           "must be > 0 because achievement is a ratio to the target (restate the measure, e.g. as a "
+                           "rate, or set a small positive target)").format(
+            measure=m["measure"].iloc[row], row=row, target=m["target"].iloc[row]))
     negative = m["weight"] < 0
     if negative.any():
         row = int(np.flatnonzero(negative.to_numpy())[0])
-        raise fail("frame['weight']", "non-negative", m["weight"].iloc[row], row=row)
+        raise fail("frame['weight']", _("non-negative"), m["weight"].iloc[row], row=row)
     total = float(m["weight"].sum())
     if abs(total - 1) > 1e-6:
-        raise ValueError(f"frame: weights must sum to 1 over all measures; they sum to {total:.6g}")
+        raise ValueError(_("frame: weights must sum to 1 over all measures; they sum to {total:.6g}").format(total=total))
     if "objective" not in m.columns:
         m["objective"] = m["measure"]
     if "unit" not in m.columns:
@@ -462,7 +469,7 @@ def _from_yaml(path: Path) -> pd.DataFrame:
         try:
             data = yaml.safe_load(handle)
         except yaml.YAMLError as exc:
-            raise ValueError(f"{path.name} is not valid YAML: {exc}") from None
+            raise ValueError(_("{file} is not valid YAML: {exc}").format(file=path.name, exc=exc)) from None
     if isinstance(data, Mapping) and "measures" in data:
         rows = data["measures"]
     elif isinstance(data, Mapping):
@@ -470,17 +477,18 @@ def _from_yaml(path: Path) -> pd.DataFrame:
         rows = []
         for perspective, items in data.items():
             if not isinstance(items, list):
-                raise ValueError(f"{path.name}: under {perspective!r} expected a list of measures; "
-                                 f"got {type(items).__name__}")
+                raise ValueError(_("{file}: under {perspective!r} expected a list of measures; got {type}").format(
+                    file=path.name, perspective=perspective, type=type(items).__name__))
             rows.extend({"perspective": perspective, **item} for item in items if isinstance(item, Mapping))
     elif isinstance(data, list):
         rows = data
     else:
-        raise ValueError(f"{path.name}: expected a list of measures, a 'measures:' list, or perspectives with "
-                         "lists of measures")
+        raise ValueError(_("{file}: expected a list of measures, a 'measures:' list, or perspectives with "
+                           "lists of measures").format(file=path.name))
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
-        raise ValueError(f"{path.name}: each measure must be a mapping such as "
-                         "{measure: ..., target: ..., actual: ..., direction: ..., weight: ...}")
+        raise ValueError(_("{file}: each measure must be a mapping such as "
+                           "{{measure: ..., target: ..., actual: ..., direction: ..., weight: ...}}").format(
+            file=path.name))
     return pd.DataFrame(rows)
 
 
@@ -513,12 +521,12 @@ def read(path, cap: float = 1.2, thresholds: Mapping | None = None) -> Scorecard
     Scorecard
     """
     if not isinstance(path, (str, Path)):
-        raise fail("path", "a file path (str or Path)", path, TypeError)
+        raise fail("path", _("a file path (str or Path)"), path, TypeError)
     path = Path(path)
     suffix = path.suffix.lower()
     choice("path suffix", suffix, (".csv", ".xlsx", ".xls", ".yaml", ".yml"))
     if not path.exists():
-        raise FileNotFoundError(f"no scorecard file at {path}")
+        raise FileNotFoundError(_("no scorecard file at {path}").format(path=path))
     if suffix == ".csv":
         frame = pd.read_csv(path)
     elif suffix in (".xlsx", ".xls"):

@@ -71,22 +71,22 @@ def validate(items, max_year: int = 50) -> pd.DataFrame:
     _checks.numeric_column("items", items, "amount", missing=True, name="items.amount")
     if items["component"].isna().any():
         row = items.index[items["component"].isna().to_numpy()][0]
-        raise _checks.fail("items.component", "a component in every row", items.loc[row, "component"], row=row)
+        raise _checks.fail("items.component", _("a component in every row"), items.loc[row, "component"], row=row)
     component = items["component"].astype(str)
     unknown = sorted(set(component.unique()) - set(COMPONENTS))
     if unknown:
-        raise ValueError(f"items.component has unknown component(s) {unknown}; valid components: "
-                         f"{', '.join(COMPONENTS)}")
+        raise ValueError(_("items.component has unknown component(s) {unknown}; valid components: "
+                           "{components}").format(unknown=unknown, components=", ".join(COMPONENTS)))
     year = pd.to_numeric(items["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~(np.isfinite(year) & (year % 1 == 0) & (year >= 1) & (year <= max_year))
     if bad.any():
         row = items.index[bad][0]
-        raise _checks.fail("items.year", f"whole numbers from 1 to {max_year}", items.loc[row, "year"], row=row)
+        raise _checks.fail("items.year", _("whole numbers from 1 to {max_year}").format(max_year=max_year), items.loc[row, "year"], row=row)
     amount = pd.to_numeric(items["amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~(np.isfinite(amount) & (amount >= 0))
     if bad.any():
         row = items.index[bad][0]
-        raise _checks.fail("items.amount", "finite numbers >= 0 (costs are positive)", items.loc[row, "amount"],
+        raise _checks.fail("items.amount", _("finite numbers >= 0 (costs are positive)"), items.loc[row, "amount"],
                            row=row)
     out = items.copy()
     out["component"] = component
@@ -125,7 +125,7 @@ def by_year(items) -> pd.DataFrame:
 
 def _nonempty(clean: pd.DataFrame) -> pd.DataFrame:
     if clean.empty:
-        raise ValueError("items must hold at least one line item (component, year, amount); got an empty table")
+        raise ValueError(_("items must hold at least one line item (component, year, amount); got an empty table"))
     return clean
 
 
@@ -389,21 +389,23 @@ def simulate(items, n: int = 10_000, seed: int = 0, low: float = -0.1, mode: flo
     """
     table = by_year(items).drop(columns="total")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number of scenarios >= 1; got {n!r}")
-    n = _checks.whole("n", n, low=1, high=_checks.MAX_SCENARIOS, what="scenarios")  # before allocating
+        raise ValueError(_("n must be a whole number of scenarios >= 1; got {n!r}").format(n=n))
+    n = _checks.whole("n", n, low=1, high=_checks.MAX_SCENARIOS, what=_("scenarios"))  # before allocating
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}")
+        raise ValueError(_("seed must be a whole number >= 0; got {seed!r}").format(seed=seed))
     lo, mo, hi = (_checks.number(k, v, low=-1, low_open=True)
                   for k, v in (("low", low), ("mode", mode), ("high", high)))
     if not lo <= mo <= hi or lo == hi:
-        raise ValueError(f"low <= mode <= high must hold with low < high; got low={lo}, mode={mo}, high={hi}")
+        raise ValueError(_("low <= mode <= high must hold with low < high; got low={low}, mode={mode}, high={high}").format(
+            low=lo, mode=mo, high=hi))
     rho = _checks.share("correlation", correlation)
     base = table.to_numpy().ravel()
     base = base[base > 0]  # a zero cost stays zero whatever its overrun: skip its draws
     planned = float(base.sum())
     if rho < 1 and n * base.size > 50 * _checks.MAX_SCENARIOS:
-        raise ValueError(f"n × cost lines must be at most {50 * _checks.MAX_SCENARIOS:,} draws; got n = {n:,} "
-                         f"scenarios × {base.size} lines: lower n")
+        raise ValueError(_("n × cost lines must be at most {most:,} draws; got n = {n:,} "
+                           "scenarios × {lines} lines: lower n").format(most=50 * _checks.MAX_SCENARIOS, n=n,
+                                                                         lines=base.size))
     rng = np.random.default_rng(seed)
     shared = rng.triangular(lo, mo, hi, size=int(n))
     overrun = rho * shared * planned
@@ -440,13 +442,13 @@ def short_view_gap(items, years: int = 2) -> pd.DataFrame:
     """
     clean = validate(items)
     if clean.empty:
-        raise ValueError("items must hold at least one line item to compare a short view with the full TCO; "
-                         "got an empty table")
+        raise ValueError(_("items must hold at least one line item to compare a short view with the full TCO; "
+                           "got an empty table"))
     horizon = int(clean["year"].max())
     k = years
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < horizon:
-        raise ValueError(f"years must be a whole number from 1 to {horizon - 1} (the plan covers {horizon} "
-                         f"years); got {years!r}")
+        raise ValueError(_("years must be a whole number from 1 to {last} (the plan covers {horizon} "
+                           "years); got {years!r}").format(last=horizon - 1, horizon=horizon, years=years))
     yearly = _by_year(clean)["total"]
     full = float(yearly.sum())
     seen = yearly.cumsum().loc[1:k]
@@ -508,7 +510,7 @@ _EXACT = "amount (exact)"
 
 def _path(path) -> Path:
     if not isinstance(path, (str, Path)) or not str(path):
-        raise _checks.fail("path", "a file name or pathlib.Path ending in .csv or .xlsx", path
+        raise _checks.fail("path", _("a file name or pathlib.Path ending in .csv or .xlsx"), path
                            if isinstance(path, (int, float, type(None), list)) else type(path).__name__, TypeError)
     return Path(path)
 
@@ -534,7 +536,7 @@ def read_items(path) -> pd.DataFrame:
     elif path.suffix.lower() == ".csv":
         frame = pd.read_csv(path)
     else:
-        raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
+        raise ValueError(_("path must end in .csv or .xlsx; got {name!r}").format(name=path.name))
     return validate(frame)
 
 
@@ -574,7 +576,7 @@ def write_items(items, path) -> Path:
     elif path.suffix.lower() == ".csv":
         clean.to_csv(path, index=False, lineterminator="\n")
     else:
-        raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
+        raise ValueError(_("path must end in .csv or .xlsx; got {name!r}").format(name=path.name))
     return path
 
 
@@ -691,7 +693,8 @@ class TCOPlan(ResultMixin):
 def _whole(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)) \
             or not low <= value <= high or not math.isfinite(value) or float(value) != int(value):
-        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {_checks._show(value)}")
+        raise ValueError(_("{name} must be a whole number from {low} to {high}; got {value}").format(
+            name=name, low=low, high=high, value=_checks._show(value)))
     return int(value)
 
 
@@ -826,8 +829,9 @@ def plan_tco(users=800, licence_price=6_000.0, maintenance_rate=0.18, internal_s
     overflow = ~np.isfinite(items["amount"].to_numpy(dtype=float))
     if overflow.any():  # name the assumptions behind the line, not items.amount, which the user never typed
         item = items["item"].to_numpy()[overflow][0]
-        raise ValueError(f"the plan's line {item!r} is not a finite number: {_INPUTS[item]} are too large to "
-                         "compute with; use smaller units (thousands, millions)")
+        raise ValueError(_("the plan's line {item!r} is not a finite number: {inputs} are too large to "
+                           "compute with; use smaller units (thousands, millions)").format(item=item,
+                                                                                           inputs=_INPUTS[item]))
     items = items[items["amount"] > 0]
     items = with_contingency(items, share=reserve) if reserve > 0 else items.reset_index(drop=True)
     benefits = pd.Series([benefit if y >= start else 0.0 for y in range(1, horizon + 1)],

@@ -91,18 +91,18 @@ def _judgment(value, where: str) -> float:
     if isinstance(value, str):
         match = _FRACTION.match(value)
         if not match:
-            raise fail(where, "a positive number or a fraction such as '1/3'", value)
+            raise fail(where, _("a positive number or a fraction such as '1/3'"), value)
         num = float(match.group(1))
         den = float(match.group(2)) if match.group(2) is not None else 1.0
         if den == 0:
-            raise fail(where, "a fraction with a non-zero denominator", value)
+            raise fail(where, _("a fraction with a non-zero denominator"), value)
         return num / den
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise fail(where, "a positive number", value, TypeError)
+        raise fail(where, _("a positive number"), value, TypeError)
     try:
         return float(value)
     except OverflowError:
-        raise fail(where, "a positive finite number", value) from None
+        raise fail(where, _("a positive finite number"), value) from None
 
 
 def _cell(labels: list, i: int, j: int) -> str:
@@ -117,36 +117,38 @@ def _comparison_matrix(matrix, labels) -> tuple[np.ndarray, list]:
             if set(frame.columns) == set(frame.index) and len(frame.columns) == len(frame.index):
                 frame = frame[list(frame.index)]  # same items, columns in another order
             else:
-                raise ValueError("matrix rows and columns must name the same items in the same order; "
-                                 f"got rows {list(frame.index)} and columns {list(frame.columns)}")
+                raise ValueError(_("matrix rows and columns must name the same items in the same order; "
+                                   "got rows {rows} and columns {columns}").format(
+                    rows=list(frame.index), columns=list(frame.columns)))
         rows = frame.to_numpy(dtype=object).tolist()
         default_labels = list(frame.index)
     elif isinstance(matrix, (str, bytes)) or not hasattr(matrix, "__len__"):
-        raise fail("matrix", "a square table of pairwise judgments (list of lists, array or DataFrame)",
+        raise fail("matrix", _("a square table of pairwise judgments (list of lists, array or DataFrame)"),
                    matrix, TypeError)
     else:
         arr = np.asarray(matrix, dtype=object)
         if arr.ndim != 2:
-            raise fail("matrix", "two-dimensional (a square table)", f"an array of shape {arr.shape}")
+            raise fail("matrix", _("two-dimensional (a square table)"), _("an array of shape {shape}").format(shape=arr.shape))
         rows = arr.tolist()
         default_labels = list(range(len(rows)))
     n = len(rows)
     if n == 0 or any(len(r) != n for r in rows):
-        raise fail("matrix", "square (as many columns as rows)", f"{n} rows of lengths {[len(r) for r in rows]}")
+        raise fail("matrix", _("square (as many columns as rows)"),
+                   _("{n} rows of lengths {lengths}").format(n=n, lengths=[len(r) for r in rows]))
     if labels is None:
         labels = default_labels
     else:
         if isinstance(labels, str) or not hasattr(labels, "__len__"):
-            raise fail("labels", "a sequence of item names", labels, TypeError)
+            raise fail("labels", _("a sequence of item names"), labels, TypeError)
         labels = list(labels)
         if len(labels) != n:
-            raise fail("labels", f"{n} names (one per row of matrix)", labels)
+            raise fail("labels", _("{n} names (one per row of matrix)").format(n=n), labels)
         if len(set(labels)) != n:
-            raise fail("labels", "unique names", labels)
+            raise fail("labels", _("unique names"), labels)
     if n > max(RANDOM_INDEX):
-        raise ValueError(f"matrix has {n} items; AHP here compares at most {max(RANDOM_INDEX)} "
-                         "(Saaty's random index table ends there, and people cannot judge more pairs "
-                         "consistently): group the items into a hierarchy")
+        raise ValueError(_("matrix has {n} items; AHP here compares at most {most} "
+                           "(Saaty's random index table ends there, and people cannot judge more pairs "
+                           "consistently): group the items into a hierarchy").format(n=n, most=max(RANDOM_INDEX)))
     try:
         if any(isinstance(v, (bool, np.bool_)) for r in rows for v in r):
             raise TypeError  # True is not a judgment: read cell by cell to name it
@@ -156,17 +158,18 @@ def _comparison_matrix(matrix, labels) -> tuple[np.ndarray, list]:
     bad = ~(np.isfinite(a) & (a > 0))
     if bad.any():
         i, j = (int(x[0]) for x in np.nonzero(bad))
-        raise fail(_cell(labels, i, j), "a positive finite number", rows[i][j])
+        raise fail(_cell(labels, i, j), _("a positive finite number"), rows[i][j])
     for i in range(n):
         if abs(a[i, i] - 1) > _TOL:
-            raise fail(_cell(labels, i, i), "1 (an item is equally important as itself)", a[i, i])
+            raise fail(_cell(labels, i, i), _("1 (an item is equally important as itself)"), a[i, i])
     for i in range(n):
         for j in range(i + 1, n):
             if abs(a[i, j] * a[j, i] - 1) > _TOL:
-                raise ValueError(
-                    f"{_cell(labels, i, j)} × {_cell(labels, j, i)} must equal 1 (reciprocal judgments); "
-                    f"got {a[i, j]:g} × {a[j, i]:g} = {a[i, j] * a[j, i]:g}. Write exact reciprocals, "
-                    "e.g. 1/3 rather than 0.33")
+                raise ValueError(_(
+                    "{cell} × {mirror} must equal 1 (reciprocal judgments); "
+                    "got {a:g} × {b:g} = {product:g}. Write exact reciprocals, "
+                    "e.g. 1/3 rather than 0.33").format(cell=_cell(labels, i, j), mirror=_cell(labels, j, i),
+                                                       a=a[i, j], b=a[j, i], product=a[i, j] * a[j, i]))
     return a, labels
 
 
@@ -403,37 +406,39 @@ def pairwise_matrix(judgments: Mapping, labels: Sequence | None = None) -> pd.Da
     cost            0.2000          0.5   1.0
     """
     if not isinstance(judgments, Mapping) or not judgments:
-        raise fail("judgments", "a non-empty mapping {(item_i, item_j): a_ij}", judgments, TypeError)
+        raise fail("judgments", _("a non-empty mapping {(item_i, item_j): a_ij}"), judgments, TypeError)
     seen: list = []
     pairs = {}
     for key, value in judgments.items():
         if not isinstance(key, tuple) or len(key) != 2:
-            raise fail("judgments key", "a pair (item_i, item_j)", key, TypeError)
+            raise fail(_("judgments key"), _("a pair (item_i, item_j)"), key, TypeError)
         i, j = key
         if i == j:
-            raise fail(f"judgments[{key!r}]", "a pair of two different items", key)
+            raise fail(f"judgments[{key!r}]", _("a pair of two different items"), key)
         if frozenset(key) in pairs:
-            raise ValueError(f"judgments compare {i!r} and {j!r} twice; give each pair once")
+            raise ValueError(_("judgments compare {i!r} and {j!r} twice; give each pair once").format(i=i, j=j))
         v = _judgment(value, f"judgments[{key!r}]")
         if not math.isfinite(v) or v <= 0:
-            raise fail(f"judgments[{key!r}]", "a positive finite number", value)
+            raise fail(f"judgments[{key!r}]", _("a positive finite number"), value)
         pairs[frozenset(key)] = (i, j, v)
         seen.extend(x for x in key if x not in seen)
     if labels is None:
         labels = seen
     else:
         if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)):
-            raise fail("labels", "a sequence of item names", labels, TypeError)
+            raise fail("labels", _("a sequence of item names"), labels, TypeError)
         labels = list(labels)
         unknown = [x for x in seen if x not in labels]
         if unknown:
-            raise ValueError(f"judgments name item(s) {unknown} that are not in labels {labels}")
+            raise ValueError(_("judgments name item(s) {unknown} that are not in labels {labels}").format(
+                unknown=unknown, labels=labels))
     n = len(labels)
     missing = [(labels[p], labels[q]) for p in range(n) for q in range(p + 1, n)
                if frozenset((labels[p], labels[q])) not in pairs]
     if missing:
-        raise ValueError(f"judgments lack {len(missing)} pair(s), e.g. {missing[:3]}; "
-                         f"{n} items need all {n * (n - 1) // 2} pairs")
+        raise ValueError(_("judgments lack {missing} pair(s), e.g. {examples}; "
+                           "{n} items need all {pairs} pairs").format(missing=len(missing), examples=missing[:3],
+                                                                     n=n, pairs=n * (n - 1) // 2))
     pos = {lab: k for k, lab in enumerate(labels)}
     a = np.ones((n, n))
     for i, j, v in pairs.values():
@@ -454,35 +459,38 @@ def _rank_table(rankings, name: str = "rankings", min_experts: int = 2) -> pd.Da
     elif isinstance(rankings, pd.DataFrame):
         frame = rankings
     elif isinstance(rankings, (str, bytes)) or not hasattr(rankings, "__len__"):
-        raise fail(name, "a DataFrame or 2-D array (rows = experts, columns = items)", rankings, TypeError)
+        raise fail(name, _("a DataFrame or 2-D array (rows = experts, columns = items)"), rankings, TypeError)
     else:
         arr = np.asarray(rankings, dtype=object)
         if arr.ndim == 1 and min_experts <= 1:
             arr = arr.reshape(1, -1)
         if arr.ndim != 2:
-            raise fail(name, "two-dimensional (rows = experts, columns = items)", f"an array of shape {arr.shape}")
+            raise fail(name, _("two-dimensional (rows = experts, columns = items)"),
+                       _("an array of shape {shape}").format(shape=arr.shape))
         frame = pd.DataFrame(arr)
     m, n = frame.shape
     if not frame.columns.is_unique:
-        raise fail(name, "one column per item (unique item labels)",
-                   f"duplicate item {frame.columns[frame.columns.duplicated()][0]!r}")
+        raise fail(name, _("one column per item (unique item labels)"),
+                   _("duplicate item {item!r}").format(item=frame.columns[frame.columns.duplicated()][0]))
     cells = frame.to_numpy(dtype=object).ravel()
     odd = [v for v in cells if isinstance(v, (bool, np.bool_, str))]
     if odd:  # True is not a rank, and "2" is text: the input policy reads neither as a number
-        raise fail(name, "numeric ranks (not text or True/False)", odd[0], TypeError)
+        raise fail(name, _("numeric ranks (not text or True/False)"), odd[0], TypeError)
     if m < min_experts:
-        raise fail(name, f"rankings by at least {min_experts} expert(s) (one row each)", f"{m} row(s)")
+        raise fail(name, _("rankings by at least {min_experts} expert(s) (one row each)").format(min_experts=min_experts),
+                   _("{m} row(s)").format(m=m))
     if n < 2:
-        raise fail(name, "at least 2 items (columns) to rank", f"{n} column(s)")
+        raise fail(name, _("at least 2 items (columns) to rank"), _("{n} column(s)").format(n=n))
     try:
         values = frame.to_numpy(dtype=float)
     except (TypeError, ValueError):
-        raise fail(name, "numeric ranks", frame.iloc[:2].to_numpy().tolist(), TypeError) from None
+        raise fail(name, _("numeric ranks"), frame.iloc[:2].to_numpy().tolist(), TypeError) from None
     bad = ~np.isfinite(values)
     if bad.any():
         r, c = (int(x[0]) for x in np.nonzero(bad))
-        raise fail(name, "a rank for every item by every expert (no missing values)",
-                   f"{values[r, c]} for expert {frame.index[r]!r}, item {frame.columns[c]!r}")
+        raise fail(name, _("a rank for every item by every expert (no missing values)"),
+                   _("{value} for expert {expert!r}, item {item!r}").format(
+                       value=values[r, c], expert=frame.index[r], item=frame.columns[c]))
     table = pd.DataFrame(values, index=frame.index, columns=frame.columns)
     # Re-ranking makes 1,2,2,4 and 1,2,2,3 and 1,2.5,2.5,4 the same tied ranking.
     return table.rank(axis=1, method="average")
@@ -547,8 +555,8 @@ def _kendall(table: pd.DataFrame) -> KendallResult:
     ties = float((counts**3 - counts).sum())
     denominator = m**2 * (n**3 - n) - m * ties
     if denominator <= 0:
-        raise ValueError("rankings: every expert tied all items, so agreement is undefined; "
-                         "ask the experts to put the items in order")
+        raise ValueError(_("rankings: every expert tied all items, so agreement is undefined; "
+                           "ask the experts to put the items in order"))
     w = 12 * s / denominator
     chi2 = m * (n - 1) * w
     return KendallResult(w=float(w), chi2=float(chi2), df=n - 1, p_value=float(stats.chi2.sf(chi2, n - 1)),
@@ -661,11 +669,12 @@ def wide_rankings(long: pd.DataFrame, item: str = "indicator", expert: str = "ex
 
     need("long", long, {"expert": expert, "item": item, "rank": rank})
     if len(long) == 0:
-        raise fail("long", "at least one ranking (row)", "an empty table")
+        raise fail("long", _("at least one ranking (row)"), _("an empty table"))
     for param, column in (("expert", expert), ("item", item)):
         if long[column].isna().any():
             row = long.index[long[column].isna().to_numpy()][0]
-            raise fail(f"long[{column!r}]", f"a label in every row (the {param} column)", long.loc[row, column],
+            raise fail(f"long[{column!r}]", _("a label in every row (the {param} column)").format(param=param),
+                       long.loc[row, column],
                        row=row)
     from crmlab._checks import numeric_column
 
@@ -673,14 +682,15 @@ def wide_rankings(long: pd.DataFrame, item: str = "indicator", expert: str = "ex
     dup = long.duplicated([expert, item])
     if dup.any():
         row = long.loc[dup].iloc[0]
-        raise ValueError(f"long has two ranks for expert {row[expert]!r} and {item} {row[item]!r}; "
-                         "give one rank per expert and item (for several rounds, select one round first)")
+        raise ValueError(_("long has two ranks for expert {expert!r} and {item} {label!r}; "
+                           "give one rank per expert and item (for several rounds, select one round first)").format(
+            expert=row[expert], item=item, label=row[item]))
     order = list(pd.unique(long[item]))
     table = long.pivot(index=expert, columns=item, values=rank)
     if table.isna().to_numpy().any():
         r, c = (int(x[0]) for x in np.nonzero(table.isna().to_numpy()))
-        raise ValueError(f"long must give every expert a rank for every {item}; expert {table.index[r]!r} has "
-                         f"no rank for {table.columns[c]!r}")
+        raise ValueError(_("long must give every expert a rank for every {item}; expert {expert!r} has "
+                           "no rank for {label!r}").format(item=item, expert=table.index[r], label=table.columns[c]))
     return table[order]
 
 
@@ -772,14 +782,15 @@ def _rounds(rounds, item: str) -> list[tuple[object, object]]:
     """(label, rankings) per round from a list, a mapping or a long frame with a ``round`` column."""
     if isinstance(rounds, pd.DataFrame):
         if "round" not in rounds.columns:
-            raise ValueError("rounds: a single DataFrame must be long, with a 'round' column (plus 'expert', "
-                             f"{item!r} and 'rank'); got columns {list(map(str, rounds.columns))}. "
-                             "Pass a list of wide tables (one per round) otherwise")
+            raise ValueError(_("rounds: a single DataFrame must be long, with a 'round' column (plus 'expert', "
+                               "{item!r} and 'rank'); got columns {columns}. "
+                               "Pass a list of wide tables (one per round) otherwise").format(
+                item=item, columns=list(map(str, rounds.columns))))
         return [(r, wide_rankings(g, item=item)) for r, g in rounds.groupby("round", sort=True)]
     if isinstance(rounds, Mapping):
         return list(rounds.items())
     if isinstance(rounds, (str, bytes)) or not isinstance(rounds, Sequence):
-        raise fail("rounds", "a list of rankings (one per round), a mapping or a long DataFrame", rounds, TypeError)
+        raise fail("rounds", _("a list of rankings (one per round), a mapping or a long DataFrame"), rounds, TypeError)
     return [(k + 1, r) for k, r in enumerate(rounds)]
 
 
@@ -835,7 +846,7 @@ def delphi(rounds, cv_threshold: float = 0.25, item: str = "indicator") -> Delph
     threshold = number("cv_threshold", cv_threshold, low=0, low_open=True)
     items = _rounds(rounds, item)
     if not items:
-        raise fail("rounds", "at least one round of rankings", rounds)
+        raise fail("rounds", _("at least one round of rankings"), rounds)
     weights, means, cvs, stats_rows, labels = [], [], [], [], []
     columns = None
     for label, rankings in items:
@@ -843,8 +854,9 @@ def delphi(rounds, cv_threshold: float = 0.25, item: str = "indicator") -> Delph
         if columns is None:
             columns = list(table.columns)
         elif set(table.columns) != set(columns) or len(table.columns) != len(columns):
-            raise ValueError(f"rounds[{label!r}] ranks items {list(table.columns)}; the first round ranked "
-                             f"{columns}: every round must rank the same items")
+            raise ValueError(_("rounds[{label!r}] ranks items {items}; the first round ranked "
+                               "{first}: every round must rank the same items").format(
+                label=label, items=list(table.columns), first=columns))
         table = table[columns]
         test = _kendall(table)
         mean_rank = table.mean(axis=0)

@@ -616,8 +616,11 @@ def get(exercise_id: str) -> Exercise:
     _load_banks()
     if exercise_id not in _REGISTRY:
         close = difflib.get_close_matches(str(exercise_id), _REGISTRY, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f"; known ids start with {sorted({i.split('.')[0] for i in _REGISTRY})}"
-        raise KeyError(f"unknown exercise id {exercise_id!r}{hint}")
+        if close:
+            raise KeyError(_("unknown exercise id {id!r}; did you mean {close}?").format(
+                id=exercise_id, close=", ".join(map(repr, close))))
+        raise KeyError(_("unknown exercise id {id!r}; known ids start with {chapters}").format(
+            id=exercise_id, chapters=sorted({i.split(".")[0] for i in _REGISTRY})))
     ex = _REGISTRY[exercise_id]
     lang = get_language()
     return ex if lang == "en" else _localised(ex, lang)

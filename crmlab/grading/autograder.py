@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["INSTRUCTOR_TAG", "CASES_ENV", "StudentVersion", "Autograder", "questions", "student_version",
            "cases_dir", "cache_dir", "resolve", "load"]
 
@@ -52,11 +54,12 @@ def read_notebook(path):
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"notebook not found: {path}")
+        raise FileNotFoundError(_("notebook not found: {path}").format(path=path))
     try:
         return nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for a damaged file
-        raise ValueError(f"{path} is not a readable Jupyter notebook ({type(exc).__name__}: {exc})") from None
+        raise ValueError(_("{path} is not a readable Jupyter notebook ({type}: {exc})").format(
+            path=path, type=type(exc).__name__, exc=exc)) from None
 
 
 def source(cell) -> str:
@@ -70,7 +73,8 @@ def _yaml_body(cell) -> dict:
     lines = source(cell).split("\n")
     body = yaml.safe_load("\n".join(lines[1:])) or {}
     if not isinstance(body, dict):
-        raise ValueError(f"the configuration under {lines[0]!r} must be YAML key: value pairs; got {body!r}")
+        raise ValueError(_("the configuration under {line!r} must be YAML key: value pairs; got {body!r}").format(
+            line=lines[0], body=body))
     return body
 
 
@@ -125,7 +129,8 @@ def questions(notebook) -> pd.DataFrame:
             rows.append({"question": str(config.get("name")), "points": float(points),
                          "manual": bool(config.get("manual", False))})
     if not rows:
-        raise ValueError(f"{notebook} has no '# BEGIN QUESTION' cells: it is not in otter-grader's assign format")
+        raise ValueError(_("{notebook} has no '# BEGIN QUESTION' cells: it is not in otter-grader's assign format").format(
+            notebook=notebook))
     return pd.DataFrame(rows).set_index("question")
 
 
@@ -167,8 +172,8 @@ def _prepare_master(nb, self_checks: bool):
     nb.metadata.pop("crmlab", None)
     at = _config_cell(nb)
     if at is None:
-        raise ValueError("the notebook has no raw cell starting with '# ASSIGNMENT CONFIG': "
-                         "it is not in otter-grader's assign format")
+        raise ValueError(_("the notebook has no raw cell starting with '# ASSIGNMENT CONFIG': "
+                           "it is not in otter-grader's assign format"))
     config = _yaml_body(nb.cells[at])
     # Students never need otter: no init/check/export cells unless the instructor asks for self-checks.
     config["init_cell"] = bool(self_checks)
@@ -199,7 +204,8 @@ def _personalise(student_nb_path: Path, roster, key, out_dir: Path) -> tuple[Pat
     nb = nbformat.read(student_nb_path, as_version=4)
     target = next((c for c in nb.cells if c.cell_type == "code" and ID_LINE.search(source(c))), None)
     if target is None:
-        raise ValueError(f"roster given, but {student_nb_path.name} has no 'STUDENT_ID = ...' line to fill in")
+        raise ValueError(_("roster given, but {notebook} has no 'STUDENT_ID = ...' line to fill in").format(
+            notebook=student_nb_path.name))
     written = []
     for sid in roster.ids:
         copy_nb = copy.deepcopy(nb)
@@ -210,8 +216,9 @@ def _personalise(student_nb_path: Path, roster, key, out_dir: Path) -> tuple[Pat
         text, n = VARIANT_LINE.subn(lambda m, v=variant: f"{m.group(1)}{v}  # your data variant, set by your "
                                     "instructor", text, count=1)
         if n == 0 and key is not None:
-            raise ValueError(f"a course key needs the line 'VARIANT = variant_for(STUDENT_ID)' in "
-                             f"{student_nb_path.name} (the hand-out gets the variant number instead)")
+            raise ValueError(_("a course key needs the line 'VARIANT = variant_for(STUDENT_ID)' in "
+                               "{notebook} (the hand-out gets the variant number instead)").format(
+                notebook=student_nb_path.name))
         cell.source = text
         path = out_dir / safe_name(sid) / student_nb_path.name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -340,7 +347,7 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
     nb = read_notebook(src)
     key_bytes = load_key(key)
     if key_bytes is not None and roster is None:
-        raise ValueError("a course key needs a roster: the personal hand-outs carry each student's variant")
+        raise ValueError(_("a course key needs a roster: the personal hand-outs carry each student's variant"))
     roster = read_roster(roster) if roster is not None else None
     master, config = _prepare_master(nb, self_checks)
     table = questions(src)
@@ -352,7 +359,8 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
         for rel in [*config.get("files", []), *config.get("autograder_files", [])]:
             source_path = src.parent / rel
             if not source_path.exists():
-                raise FileNotFoundError(f"the case's config lists {rel!r}, but {source_path} does not exist")
+                raise FileNotFoundError(_("the case's config lists {rel!r}, but {path} does not exist").format(
+                    rel=rel, path=source_path))
             target = work / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             (shutil.copytree if source_path.is_dir() else shutil.copy2)(source_path, target)
@@ -365,10 +373,10 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
         proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=timeout, env=env)
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
-            raise ValueError(f"otter assign failed on {src.name}:\n{tail}")
+            raise ValueError(_("otter assign failed on {notebook}:\n{tail}").format(notebook=src.name, tail=tail))
         zips = sorted((result / "autograder").glob("*-autograder_*.zip"))
         if not zips:
-            raise RuntimeError(f"otter assign wrote no autograder zip for {src.name}")
+            raise RuntimeError(_("otter assign wrote no autograder zip for {notebook}").format(notebook=src.name))
         if dest.exists():
             for sub in ("student", "autograder"):
                 shutil.rmtree(dest / sub, ignore_errors=True)
@@ -463,29 +471,32 @@ def resolve(autograder, assignment: str | None, notes: list | None = None) -> Pa
     notes = notes if notes is not None else []
     if autograder is None:
         if not assignment:
-            raise ValueError("the submission does not say which case it is (no otter assignment name in its "
-                             "metadata); pass autograder= (the zip written by student_version)")
+            raise ValueError(_("the submission does not say which case it is (no otter assignment name in its "
+                               "metadata); pass autograder= (the zip written by student_version)"))
         master = cases_dir() / f"{assignment}.ipynb"
         if not master.exists():
-            raise ValueError(f"the submission is case {assignment!r}, which is not in {cases_dir()} (cases are not "
-                             f"installed with crmlab: grade from the repository, set {CASES_ENV} to a folder of "
-                             "case notebooks, or pass autograder=, the zip written by student_version)")
+            raise ValueError(_("the submission is case {case!r}, which is not in {folder} (cases are not "
+                               "installed with crmlab: grade from the repository, set {env} to a folder of "
+                               "case notebooks, or pass autograder=, the zip written by student_version)").format(
+                case=assignment, folder=cases_dir(), env=CASES_ENV))
         autograder = master
     path = Path(autograder).expanduser().resolve()
     if path.is_dir():
         found = sorted(path.glob("autograder/*-autograder.zip")) or sorted(path.glob("*-autograder*.zip"))
         if not found:
-            raise FileNotFoundError(f"no autograder zip in {path} (expected autograder/<case>-autograder.zip)")
+            raise FileNotFoundError(_("no autograder zip in {path} (expected autograder/<case>-autograder.zip)").format(
+                path=path))
         return found[0]
     if path.suffix == ".zip":
         if not path.is_file():
-            raise FileNotFoundError(f"autograder not found: {path}")
+            raise FileNotFoundError(_("autograder not found: {path}").format(path=path))
         return path
     if path.suffix == ".ipynb":
         if not path.is_file():
-            raise FileNotFoundError(f"case notebook not found: {path}")
+            raise FileNotFoundError(_("case notebook not found: {path}").format(path=path))
         return _build_cached(path, notes)
-    raise ValueError(f"autograder must be an autograder .zip, a student_version folder or a case .ipynb; got {path}")
+    raise ValueError(_("autograder must be an autograder .zip, a student_version folder or a case .ipynb; "
+                       "got {path}").format(path=path))
 
 
 @dataclass
@@ -523,15 +534,16 @@ def load(zip_path: Path, into: Path) -> Autograder:
                    or m in ("otter_config.json", QUESTIONS_FILE)]
         for m in members:
             if m.startswith("/") or ".." in Path(m).parts:
-                raise ValueError(f"the autograder {zip_path} holds a file outside its folder: {m!r}")
+                raise ValueError(_("the autograder {zip} holds a file outside its folder: {member!r}").format(
+                    zip=zip_path, member=m))
         zf.extractall(root, members)
     if sha256(zip_path) != digest:  # changed while it was being read
-        raise ValueError(f"the autograder {zip_path} changed while it was read; not used")
+        raise ValueError(_("the autograder {zip} changed while it was read; not used").format(zip=zip_path))
     config = json.loads((root / "otter_config.json").read_text(encoding="utf-8")) if (root / "otter_config.json").exists() else {}
     names = names_in_tests(root / "tests")
     from crmlab.grading.test import otter_test_classes
 
-    ExceptionTestFile, _ = otter_test_classes()
+    ExceptionTestFile, _result_class = otter_test_classes()
     points = {}
     for path in sorted((root / "tests").glob("*.py")):
         test = ExceptionTestFile.from_file(str(path))

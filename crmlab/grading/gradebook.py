@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlab._results import ResultMixin
+from crmlab.i18n import gettext as _
 
 __all__ = ["GradeReport", "feedback_line", "gradebook", "write_outputs", "lms_export", "LMS_FORMATS",
            "PROTECTION_LIMIT"]
@@ -266,7 +267,7 @@ def lms_export(grades, fmt: str, *, roster=None, questions: pd.DataFrame | None 
     row: the best of their grades.
     """
     if fmt not in LMS_FORMATS:
-        raise ValueError(f"fmt must be one of {', '.join(LMS_FORMATS)}; got {fmt!r}")
+        raise ValueError(_("fmt must be one of {formats}; got {fmt!r}").format(formats=", ".join(LMS_FORMATS), fmt=fmt))
     grades = Path(grades)
     frame = pd.read_csv(grades, dtype={"student_id": str})
     fixed = set(FIXED)
@@ -281,7 +282,7 @@ def lms_export(grades, fmt: str, *, roster=None, questions: pd.DataFrame | None 
     frame = frame[frame["_sid"] != ""]
     best = frame.assign(_key=frame["_sid"].str.casefold()).sort_values("_score", ascending=False, na_position="last")
     best = best.drop_duplicates("_key").sort_index()
-    for _, r in best.iterrows():
+    for _index, r in best.iterrows():
         sid = r["_sid"]
         score = "" if pd.isna(r["_score"]) else f"{r['_score']:g}"
         info = (lambda col, s=sid: roster.get(s, col) if roster is not None else "")

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+
 from crmlab.grading import autograder as ag
 from crmlab.grading.gradebook import GradeReport, feedback_line, gradebook, write_outputs
 
@@ -172,7 +174,9 @@ def _check_limits(timeout, cell_timeout, max_restarts) -> None:
     for name, value, low, unit in (("timeout", timeout, 1, "seconds"), ("cell_timeout", cell_timeout, 1, "seconds"),
                                    ("max_restarts", max_restarts, 0, "restarts")):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
-            raise ValueError(f"{name} must be a whole number of {unit} >= {low}; got {value!r}")
+            text = (_("{name} must be a whole number of seconds >= {low}; got {value!r}") if unit == "seconds"
+                    else _("{name} must be a whole number of restarts >= {low}; got {value!r}"))
+            raise ValueError(text.format(name=name, low=low, value=value))
 
 
 def _grade_one(path: Path, rel: str, loaded: ag.Autograder | None, resolve_error: str | None, *, roster, key,
@@ -284,7 +288,7 @@ def grade(submission, autograder=None, *, roster=None, key=None, student_id: str
     submission = Path(submission).resolve()
     _check_limits(timeout, cell_timeout, max_restarts)
     if not submission.is_file():
-        raise FileNotFoundError(f"notebook not found: {submission}")
+        raise FileNotFoundError(_("notebook not found: {path}").format(path=submission))
     roster, key = _roster_and_key(roster, key)
     return _grade_many([submission], submission.parent, autograder, roster=roster, key=key,
                        student_id=student_id, timeout=timeout, cell_timeout=cell_timeout or min(60, timeout),
@@ -296,7 +300,7 @@ def _roster_and_key(roster, key):
 
     key = load_key(key)
     if key is not None and roster is None:
-        raise ValueError("a course key needs the roster (--roster): variants are assigned to the roster's ids")
+        raise ValueError(_("a course key needs the roster (--roster): variants are assigned to the roster's ids"))
     return (read_roster(roster) if roster is not None else None), key
 
 
@@ -389,14 +393,15 @@ def grade_folder(folder, autograder=None, *, out=None, roster=None, key=None, ti
 
     folder = Path(folder).resolve()
     if not folder.is_dir():
-        raise NotADirectoryError(f"folder must be a folder of submitted notebooks; got {folder}")
+        raise NotADirectoryError(_("folder must be a folder of submitted notebooks; got {folder}").format(folder=folder))
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs must be a whole number >= 1; got {jobs!r}")
+        raise ValueError(_("jobs must be a whole number >= 1; got {jobs!r}").format(jobs=jobs))
     _check_limits(timeout, cell_timeout, 0)
     lms = tuple(lms or ())
     bad = [f for f in lms if f not in LMS_FORMATS]
     if bad:
-        raise ValueError(f"lms must name formats among {', '.join(LMS_FORMATS)}; got {', '.join(map(repr, bad))}")
+        raise ValueError(_("lms must name formats among {formats}; got {bad}").format(
+            formats=", ".join(LMS_FORMATS), bad=", ".join(map(repr, bad))))
     roster, key = _roster_and_key(roster, key)
     out = Path(out) if out is not None else folder / "grades.csv"
     files = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts

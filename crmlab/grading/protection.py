@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["variant_protection", "main"]
 
 _NOTE_START, _NOTE_END = "<!-- crmlab:variant-protection -->", "<!-- /crmlab:variant-protection -->"
@@ -66,7 +68,8 @@ def variant_protection(case, *, variants: int = 100, seed: int = 0) -> pd.DataFr
     from crmlab.grading.variants import VARIANTS
 
     if isinstance(variants, bool) or not isinstance(variants, int) or not 1 <= variants <= VARIANTS:
-        raise ValueError(f"variants must be a whole number in 1..{VARIANTS}; got {variants!r}")
+        raise ValueError(_("variants must be a whole number in 1..{most}; got {variants!r}").format(
+            most=VARIANTS, variants=variants))
     case = Path(case).resolve()
     with tempfile.TemporaryDirectory(prefix="crmlab-protection-") as tmp:
         made = ag.student_version(case, Path(tmp) / "dist", run_tests=False, gradescope=False)
@@ -74,7 +77,8 @@ def variant_protection(case, *, variants: int = 100, seed: int = 0) -> pd.DataFr
         solved = nbformat.read(made.solutions, as_version=4)  # STUDENT_ID = "": the shipped data, variant 0
         run = execute.run(solved, names=loaded.all_names(), support=loaded.files, cell_timeout=120, timeout=600)
         if not run.ok:
-            raise RuntimeError(f"the solutions of {case.name} did not run: {'; '.join(run.notes)}")
+            raise RuntimeError(_("the solutions of {case} did not run: {notes}").format(case=case.name,
+                                                                                       notes="; ".join(run.notes)))
         draw = random.Random(seed).sample(range(1, VARIANTS + 1), variants)
         passed = {q: 0 for q in loaded.names}
         where = loaded.files if loaded.files.is_dir() else loaded.root

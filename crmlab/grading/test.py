@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["FEEDBACK_CHARS", "feedback_text", "names_in_tests", "run_tests", "run_tests_here"]
 
 FEEDBACK_CHARS = 240
@@ -81,7 +83,7 @@ def otter_test_classes(light: bool = False):
         return ExceptionTestFile, TestCaseResult
     spec = importlib.util.find_spec("otter")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("grading needs otter-grader: pip install 'crmlab[instructor]'")
+        raise ImportError(_("grading needs otter-grader: pip install 'crmlab[instructor]'"))
     folder = str(Path(list(spec.submodule_search_locations)[0]) / "test_files")
     package = types.ModuleType("_crmlab_otter_test_files")
     package.__path__ = [folder]
@@ -136,7 +138,7 @@ def run_tests(tests_dir, answers_file, *, variant: int, student_id: str, cwd, ti
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        raise RuntimeError("the tests could not be run: " + " ".join(tail))
+        raise RuntimeError(_("the tests could not be run: {tail}").format(tail=" ".join(tail)))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["VARIANTS", "KEY_ENV", "variant_for", "normalise_id", "load_key", "new_course_key", "assign_variants",
            "Roster", "read_roster"]
 
@@ -54,7 +56,8 @@ def normalise_id(student_id) -> str:
     if student_id is None:
         return ""
     if isinstance(student_id, bool) or not isinstance(student_id, (str, int)):
-        raise TypeError(f'student_id must be text such as "2024-0153" (or a whole number); got {student_id!r}')
+        raise TypeError(_('student_id must be text such as "2024-0153" (or a whole number); got {student_id!r}').format(
+            student_id=student_id))
     return str(student_id).strip().casefold()
 
 
@@ -115,15 +118,15 @@ def load_key(key=None) -> bytes | None:
     elif isinstance(key, (str, os.PathLike)):
         path = Path(key)
         if not path.is_file():
-            raise FileNotFoundError(f"course key file not found: {path} (pass the path of a key file, or set "
-                                    f"{KEY_ENV})")
+            raise FileNotFoundError(_("course key file not found: {path} (pass the path of a key file, or set "
+                                      "{env})").format(path=path, env=KEY_ENV))
         lines = path.read_text(encoding="utf-8").strip().splitlines()
         raw = lines[0].strip().encode("utf-8") if lines else b""
     else:
-        raise TypeError(f"key must be the path of a course key file or bytes; got {type(key).__name__}")
+        raise TypeError(_("key must be the path of a course key file or bytes; got {type}").format(type=type(key).__name__))
     if raw is not None and len(raw) < _MIN_KEY:
-        raise ValueError(f"the course key must be at least {_MIN_KEY} characters long; got {len(raw)} "
-                         "(make one with crmlab.instructor.new_course_key)")
+        raise ValueError(_("the course key must be at least {least} characters long; got {n} "
+                           "(make one with crmlab.instructor.new_course_key)").format(least=_MIN_KEY, n=len(raw)))
     return raw
 
 
@@ -137,7 +140,8 @@ def new_course_key(path) -> Path:
 
     path = Path(path)
     if path.exists():
-        raise FileExistsError(f"{path} exists: a course key is never overwritten (variants would change)")
+        raise FileExistsError(_("{path} exists: a course key is never overwritten (variants would change)").format(
+            path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -183,11 +187,11 @@ def assign_variants(ids: Iterable, key=None) -> dict[str, int]:
     for raw in ids:
         norm = normalise_id(raw)
         if not norm:
-            raise ValueError("the roster has an empty student id")
+            raise ValueError(_("the roster has an empty student id"))
         if norm in out:
-            raise ValueError(f"the roster lists student id {raw!r} twice")
+            raise ValueError(_("the roster lists student id {id!r} twice").format(id=raw))
         if len(out) >= VARIANTS:
-            raise ValueError(f"a roster can have at most {VARIANTS} students; got more")
+            raise ValueError(_("a roster can have at most {most} students; got more").format(most=VARIANTS))
         attempt, variant = 0, _candidate(norm, key, 0)
         while variant in taken:
             attempt += 1
@@ -234,29 +238,30 @@ def read_roster(roster) -> Roster:
     if isinstance(roster, (str, os.PathLike)):
         path = Path(roster)
         if not path.is_file():
-            raise FileNotFoundError(f"roster file not found: {path}")
+            raise FileNotFoundError(_("roster file not found: {path}").format(path=path))
         text = path.read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
         header = {h.strip().casefold(): h for h in (rows[0].keys() if rows else [])}
         id_col = next((header[c] for c in _ID_COLUMNS if c in header), None)
         if id_col is None:
-            raise ValueError(f"the roster {path} needs a 'student_id' column; its columns are "
-                             f"{', '.join(header.values()) or '(none)'}")
+            raise ValueError(_("the roster {path} needs a 'student_id' column; its columns are {columns}").format(
+                path=path, columns=", ".join(header.values()) or _("(none)")))
         entries = [({k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}, (row[id_col] or "").strip())
                    for row in rows]
     elif isinstance(roster, Iterable):
         entries = [({}, str(sid).strip()) for sid in roster]
     else:
-        raise TypeError(f"roster must be a CSV file path or a list of student ids; got {type(roster).__name__}")
+        raise TypeError(_("roster must be a CSV file path or a list of student ids; got {type}").format(
+            type=type(roster).__name__))
     ids, info = [], {}
     for extra, sid in entries:
         if not sid:
             continue
         norm = normalise_id(sid)
         if norm in info:
-            raise ValueError(f"the roster lists student id {sid!r} twice")
+            raise ValueError(_("the roster lists student id {id!r} twice").format(id=sid))
         ids.append(sid)
         info[norm] = {"student_id": sid, **{k: v for k, v in extra.items() if k not in _ID_COLUMNS}}
     if not ids:
-        raise ValueError("the roster has no student ids")
+        raise ValueError(_("the roster has no student ids"))
     return Roster(ids=tuple(ids), info=info)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from crmlab.i18n import gettext as _
+
 __all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS_COLOURS"]
 
 #: Colour-blind-safe qualitative palette used across the workbook (seaborn's "colorblind").
@@ -34,7 +36,8 @@ def _cjk_font_path() -> Path:
 
     path = Path(mplfonts.__file__).resolve().parent / "fonts" / _CJK_FILE
     if not path.exists():
-        raise FileNotFoundError(f"CJK font {_CJK_FILE} not found in the mplfonts package at {path.parent}")
+        raise FileNotFoundError(_("CJK font {font} not found in the mplfonts package at {folder}").format(
+            font=_CJK_FILE, folder=path.parent))
     return path
 
 

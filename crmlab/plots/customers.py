@@ -238,14 +238,15 @@ def _label_values(frame: pd.DataFrame, labels) -> list[str]:
         return [str(v) for v in _default_labels(frame)]
     if isinstance(labels, str):
         if labels not in frame.columns:
-            raise fail("labels", f"a column of the frame ({list(map(str, frame.columns))})", labels)
+            raise fail("labels", _("a column of the frame ({columns})").format(columns=list(map(str, frame.columns))),
+                       labels)
         return [str(v) for v in frame[labels]]
     if isinstance(labels, (Mapping, pd.Series)):
         get = labels.get
         return [str(get(i, i)) for i in frame.index]
     if isinstance(labels, Sequence) and len(labels) == len(frame):
         return [str(v) for v in labels]
-    raise fail("labels", "None, a column name, a mapping from index to label, or one label per row", labels)
+    raise fail("labels", _("None, a column name, a mapping from index to label, or one label per row"), labels)
 
 
 def _limits(values: np.ndarray, cut: float, pad_share: float = 0.12) -> tuple[float, float]:
@@ -277,7 +278,7 @@ def matrix_plot(frame: pd.DataFrame, ax=None, labels=None, title: str | None = N
     _checks.plot_args(locals())  # the input policy, by parameter name
     info = frame.attrs.get("crmlab_matrix") if isinstance(frame, pd.DataFrame) else None
     if not info:
-        raise fail("frame", "a DataFrame returned by crmlab.matrices.pem() or rpm()", type(frame).__name__, TypeError)
+        raise fail("frame", _("a DataFrame returned by crmlab.matrices.pem() or rpm()"), type(frame).__name__, TypeError)
     ax = _axes(ax)
     kind = info["kind"]
     xs = frame[info["x"]].to_numpy(dtype=float)
@@ -371,7 +372,7 @@ def action_plot(actions: pd.DataFrame, ax=None, labels=None, top: int | None = N
     _checks.plot_args(locals())  # the input policy, by parameter name
     need = {"action", "score", "rank"}
     if not isinstance(actions, pd.DataFrame) or not need <= set(actions.columns):
-        raise fail("actions", "a DataFrame returned by crmlab.matrices.action_list()", type(actions).__name__,
+        raise fail("actions", _("a DataFrame returned by crmlab.matrices.action_list()"), type(actions).__name__,
                    TypeError)
     data = actions if top is None else actions.head(top)
     ax = _axes(ax, (8, max(3.0, 0.42 * len(data) + 1.2)))
@@ -426,7 +427,8 @@ def importance_comparison_plot(stated: pd.Series, derived: pd.Series, ax=None, l
     both = pd.DataFrame({"stated": pd.Series(stated, dtype=float), "derived": pd.Series(derived, dtype=float)})
     if both.isna().any().any():
         missing = both.index[both.isna().any(axis=1)].tolist()
-        raise fail("stated and derived", "Series with the same attribute labels", f"unmatched labels {missing}")
+        raise fail(_("stated and derived"), _("Series with the same attribute labels"),
+                   _("unmatched labels {missing}").format(missing=missing))
     ax = _axes(ax)
     xs, ys = both["stated"].to_numpy(), both["derived"].to_numpy()
     cx, cy = xs.mean(), ys.mean()
@@ -614,11 +616,11 @@ def rfm_heatmap(frame: pd.DataFrame, rows: str = "r", cols: str = "f", values: s
     columns("frame", frame, {"rows": rows, "cols": cols, **({"values": values} if values is not None else {})})
     choice("agg", agg, ("mean", "sum", "median"))
     if cmap not in plt.colormaps():
-        raise fail("cmap", "a matplotlib colour map name such as 'Blues'", cmap)
+        raise fail("cmap", _("a matplotlib colour map name such as 'Blues'"), cmap)
     try:
         format(1, fmt or "d") if values is None else format(1.5, fmt or ".2f")
     except ValueError:
-        raise fail("fmt", "a format for the cell values such as '.2f' (or 'd' for counts)", fmt) from None
+        raise fail("fmt", _("a format for the cell values such as '.2f' (or 'd' for counts)"), fmt) from None
     counts = pd.crosstab(frame[rows], frame[cols]).sort_index(ascending=False)
     if values is None:
         table = counts

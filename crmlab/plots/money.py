@@ -129,7 +129,8 @@ def plot_tornado(result, ax=None, currency: str = "", labels=None):
     """
     _checks.plot_args(locals(), result=('TornadoResult',))  # the input policy, by parameter name
     if labels is not None and not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be None or a mapping {{input: words shown}}; got {type(labels).__name__}")
+        raise TypeError(_("labels must be None or a mapping {{input: words shown}}; got {type}").format(
+            type=type(labels).__name__))
     table = result.to_frame().iloc[::-1]
     ax = _axes(ax, (8.0, 1.6 + 0.55 * len(table)))
     low, high = table.columns[2], table.columns[3]
