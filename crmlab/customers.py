@@ -1219,6 +1219,11 @@ class BetaGeo:
         se = self._standard_errors(logp, x, tx, big_t)
         converged = bool(res.success or np.max(np.abs(objective(logp)[1])) < 1e-6)
         problems = _fit_problems(params, se, converged, x)
+        # A pair that ran off to infinity sits on a flat ridge of the likelihood (only a/(a+b), or r/alpha,
+        # is identified), so the inverse Hessian there is rounding noise: report no standard error for it.
+        for pair in ((2, 3), (0, 1)):
+            if np.any(params[list(pair)] > _RUNAWAY):
+                se[list(pair)] = np.nan
         if problems:
             warnings.warn(_("BG/NBD fit on {n} customers is unreliable: {problems}. {advice}").format(
                 n=n, problems="; ".join(problems), advice=_(_FIT_ADVICE)), BetaGeoWarning, stacklevel=2)
