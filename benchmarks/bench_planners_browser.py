@@ -99,7 +99,8 @@ _INSTALL = """(el, opts) => {
     document.addEventListener('keydown', () => { C().lastKey = performance.now(); C().keys += 1; }, true);
     document.addEventListener('change', () => { C().changes += 1; }, true);
     document.addEventListener('input', () => { C().inputs += 1; }, true);
-    document.addEventListener('pointerdown', () => { const b = C(); b.down = true; b.downAt = performance.now(); }, true);
+    document.addEventListener('pointerdown', () => {
+      const b = C(); b.down = true; b.downAt = performance.now(); }, true);
     document.addEventListener('pointermove', () => {
       const b = C(); if (b.down) { b.lastMove = performance.now(); b.moves += 1; } }, true);
     document.addEventListener('pointerup', () => { const b = C(); b.down = false; b.upAt = performance.now(); }, true);
@@ -191,14 +192,35 @@ def _rounded(k: Kernel, value: float):
     return type(k.start)(round(value, 10))
 
 
+def _find_output(widget):
+    if "crmlab-planner-output" in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = _find_output(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _picture_and_table(box) -> tuple:
+    """What the output shows, as the page compares it: the first picture (PNG bytes, or HTML with an
+    ``<svg>``) and the last table (HTML with a ``<table>``) among the output area's widgets."""
+    out = _find_output(box)
+    values = [getattr(c, "value", None) for c in (out.children if out is not None else ())]
+    pictures = [v for v in values if isinstance(v, bytes) or (isinstance(v, str) and "<svg" in v)]
+    tables = [v for v in values if isinstance(v, str) and "<table" in v and "<svg" not in v]
+    return (pictures[0] if pictures else None), (tables[-1] if tables else None)
+
+
 def kernel_moves(k: Kernel, n: int) -> None:
     """Time ``n`` alternating moves (start -> start+step -> start ...) like the key presses; note what changes."""
     other = _rounded(k, k.start + k.step)
     k.control.value = other  # one warm-up move (the browser's first render is not timed either)
     k.control.value = k.start
-    image, table = k.box.image.value, k.box.table.value
+    image, table = _picture_and_table(k.box)
     k.control.value = other
-    k.changes_picture, k.changes_table = k.box.image.value != image, k.box.table.value != table
+    image2, table2 = _picture_and_table(k.box)
+    k.changes_picture, k.changes_table = image2 != image, table2 != table
     k.control.value = k.start
     times = []
     for i in range(n):
@@ -251,7 +273,8 @@ def report(result: dict) -> str:
     p95 = key["p95"]
     if p95 is not None:
         verdict = "yes" if p95 < TARGET_MS else "no"
-        lines.append(f"  key press p95 < {TARGET_MS:.0f} ms: {verdict} ({p95:.0f} ms; kernel p95 {_ms(kern['p95'])} ms)")
+        lines.append(f"  key press p95 < {TARGET_MS:.0f} ms: {verdict} ({p95:.0f} ms; "
+                     f"kernel p95 {_ms(kern['p95'])} ms)")
     for note in result["notes"]:
         lines.append(f"  note: {note}")
     return "\n".join(lines)
@@ -386,7 +409,11 @@ def drag_slider(page, el, args, notes) -> dict:
 # --------------------------------------------------------------------------- the notebook, servers, pages
 
 def write_notebook(root: Path, planners: list[Planner]) -> Path:
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Planner latency benchmark"}]
+    # The first cell says where the kernel's crmlab comes from (it must be this process's).
+    source = ("import crmlab\nfrom IPython.display import HTML\n"
+              "HTML(f\"<span class='crmlab-bench-source'>{crmlab.__file__}</span>\")")
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Planner latency benchmark"},
+             {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}]
     for p in planners:
         source = f"{p.cell}\n{p.setup + chr(10) if p.setup else ''}box.add_class('crmlab-bench-{p.name}')\nbox"
         cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
@@ -446,8 +473,9 @@ def main(argv=None) -> int:
         return cannot_run("Playwright is not installed: pip install 'crmlab[browser]'")
     chromium = helpers.chromium_path()
     if chromium is None:
-        return cannot_run(f"Chromium not found (looked for {os.environ.get('CRMLAB_CHROMIUM') or ', '.join(helpers.CHROMIUM_CANDIDATES)}): "
-                          "apt-get install chromium, or set CRMLAB_CHROMIUM")
+        looked = os.environ.get("CRMLAB_CHROMIUM") or ", ".join(helpers.CHROMIUM_CANDIDATES)
+        return cannot_run(f"Chromium not found (looked for {looked}): apt-get install chromium, "
+                          "or set CRMLAB_CHROMIUM")
     frontends = ["lab", "voila"] if args.frontend == "both" else [args.frontend]
     for module, frontend in (("jupyterlab", "lab"), ("voila", "voila")):
         if frontend in frontends:
@@ -464,15 +492,16 @@ def main(argv=None) -> int:
           f"{args.presses} presses, {args.drags} drags each; {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
+    import crmlab
+
+    print(f"  crmlab from {Path(crmlab.__file__).parent}", flush=True)
     kernels = {}
     for p in planners:
         k = build(p)
-        kernel_moves(k, args.presses)
+        kernel_moves(k, 2)
         kernels[p.name] = k
-        s = summary(k.times_ms)
-        print(f"  kernel side, {p.name}: p50 {s['p50']:.0f} ms, p95 {s['p95']:.0f} ms over {s['n']} moves "
-              f"(picture changes: {k.changes_picture}, table changes: {k.changes_table}; "
-              f"load {os.getloadavg()[0]:.2f})", flush=True)
+        print(f"  {p.name}: moves {_control_label(p, k)} by {k.step:g} (picture changes: {k.changes_picture}, "
+              f"table changes: {k.changes_table})", flush=True)
 
     tmp = Path(tempfile.mkdtemp(prefix="crmlab-bench-browser-"))
     servers: list = []
@@ -497,8 +526,16 @@ def main(argv=None) -> int:
                         context.close()
                         continue
                     print(f"  {frontend}: notebook open and run in {time.monotonic() - t:.0f} s", flush=True)
+                    source = page.locator(".crmlab-bench-source").first.inner_text(timeout=args.timeout * 1000)
+                    if source.strip() != crmlab.__file__:
+                        failures.append(f"{frontend}: the kernel imports crmlab from {source.strip()}, "
+                                        f"this process from {crmlab.__file__}: the kernel-side times are not "
+                                        "of the same code")
+                        print(f"  {failures[-1]}", flush=True)
                     for p in planners:
                         try:
+                            # The kernel side right before the browser side: both under the same load.
+                            kernel_moves(kernels[p.name], args.presses)
                             result = measure(page, p, kernels[p.name], frontend, args)
                         except Exception as exc:
                             failures.append(f"{p.name} in {frontend}: {exc}")
@@ -533,4 +570,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the servers were stopped and the temporary folder removed on the way out
+        print("bench_planners_browser: interrupted", file=sys.stderr)
+        sys.exit(130)
