@@ -207,6 +207,7 @@ def _picture_and_table(box) -> tuple:
     ``<svg>``) and the last table (HTML with a ``<table>``) among the output area's widgets."""
     out = _find_output(box)
     values = [getattr(c, "value", None) for c in (out.children if out is not None else ())]
+    values = [bytes(v) if isinstance(v, (bytes, bytearray, memoryview)) else v for v in values]  # Image: memoryview
     pictures = [v for v in values if isinstance(v, bytes) or (isinstance(v, str) and "<svg" in v)]
     tables = [v for v in values if isinstance(v, str) and "<table" in v and "<svg" not in v]
     return (pictures[0] if pictures else None), (tables[-1] if tables else None)
