@@ -12,7 +12,8 @@ so Playwright's round trips are not counted:
   ``.crmlab-planner-output`` stops it once the first ``img``/``svg`` there and its table have both
   changed (the table only when this benchmark's own copy of the planner says the move changes it),
   the image is decoded and one animation frame has run. ArrowRight/ArrowLeft alternately on a
-  slider handle (ArrowUp/ArrowDown on a number box), ``--presses`` times, each waited for;
+  slider handle (ArrowUp/ArrowDown on a number box), ``--presses`` times, each waited for; "of which
+  key->sent" is until the page's first websocket send after the key (the change leaving for the kernel);
 * drag: mouse down on the first slider's handle, 20 moves over 30 % of the track with a pause after
   each, mouse up. "during" is, for each picture change while the button is down, the time since the
   latest pointermove; "release" is from pointerup until the output has stopped changing (nothing
@@ -21,11 +22,12 @@ so Playwright's round trips are not counted:
 * kernel: this process builds the same planner (ipywidgets without a kernel) and times the same
   moves (control value set -> observers done: new PNG, table, verdict), p50 and p95.
 
-Run from the repository root: ``python benchmarks/bench_planners_browser.py`` (both front ends,
-every planner, 25 presses, 6 drags: about 3-4 minutes on 2 cores); ``--frontend lab|voila|both``,
-``--planner tco scorecard matrix``, ``--presses N``, ``--drags N``, ``--json PATH``. Exits 1 when it
-cannot run (no Playwright, no Chromium, no JupyterLab/Voila); measurements that time out are
-reported, not fatal. Load averages are printed with each row: the machine may be shared.
+Run from the repository root (``make bench`` runs it too): ``python benchmarks/bench_planners_browser.py``
+(both front ends, every planner, 25 presses, 6 drags: about 5 minutes on 2 shared cores);
+``--frontend lab|voila|both``, ``--planner tco scorecard matrix``, ``--presses N``, ``--drags N``,
+``--json PATH``. The kernels import crmlab from this checkout. Exits 1 when it cannot run (no
+Playwright, no Chromium, no JupyterLab/Voila, nothing measurable); a measurement that fails or times
+out is reported, not fatal. Load averages are printed with each row: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -89,12 +91,19 @@ _INSTALL = """(el, opts) => {
   if (window.__cb && window.__cb.observer) window.__cb.observer.disconnect();
   const B = window.__cb = {
     out, picture, table, pic: picture(), tab: table(), lastMutation: performance.now(),
-    armed: false, wantTable: true, picSeen: false, tabSeen: false, seenAt: null, done: null,
+    armed: false, wantTable: true, picSeen: false, tabSeen: false, seenAt: null, done: null, sentAt: null,
     lastKey: null, keys: 0, changes: 0, inputs: 0,
     down: false, downAt: null, upAt: null, lastMove: null, moves: 0, events: [], pending: 0,
   };
   if (!window.__cbListening) {
     window.__cbListening = true;
+    // When the page sends the change to the kernel: splits the latency into page-before-send and the rest.
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      const b = window.__cb;
+      if (b && b.armed && b.sentAt === null) b.sentAt = performance.now();
+      return send.call(this, data);
+    };
     const C = () => window.__cb;
     document.addEventListener('keydown', () => { C().lastKey = performance.now(); C().keys += 1; }, true);
     document.addEventListener('change', () => { C().changes += 1; }, true);
@@ -131,7 +140,7 @@ _INSTALL = """(el, opts) => {
 
 _ARM = """(wantTable) => { const B = window.__cb;
   Object.assign(B, {armed: true, wantTable, picSeen: false, tabSeen: false, seenAt: null, done: null,
-                    lastKey: null, keys: 0, changes: 0, inputs: 0}); }"""
+                    sentAt: null, lastKey: null, keys: 0, changes: 0, inputs: 0}); }"""
 
 _QUIET = """(ms) => { const B = window.__cb;
   return B.pending === 0 && performance.now() - B.lastMutation > ms; }"""
@@ -259,6 +268,8 @@ def report(result: dict) -> str:
              f"  {'':<22}{'n':>4}{'p50':>8}{'p95':>8}{'max':>8}  (ms)"]
     key = result["key"]
     lines.append(_row("key press", key, result["keys"] + (f"; {key['timeouts']} timed out" if key["timeouts"] else "")))
+    if key["to_send"]["n"]:
+        lines.append(_row("  of which key->sent", key["to_send"], "until the page sends the change to the kernel"))
     drag = result.get("drag")
     if drag is None:
         lines.append(f"  {'drag':<22}   -  no slider to drag")
@@ -331,7 +342,7 @@ def measure(page, planner: Planner, k: Kernel, frontend: str, args) -> dict:
         notes.append("this move does not change the picture: key presses time out")
     if not want_table:
         notes.append("this move does not change the table: timed to the picture alone")
-    key_ms, timeouts, committed_by_enter = [], 0, 0
+    key_ms, send_ms, timeouts, committed_by_enter = [], [], 0, 0
     target.focus()
     for i in range(args.presses):
         _wait(page, _QUIET, 100, args.timeout)  # the previous update has finished arriving
@@ -347,14 +358,16 @@ def measure(page, planner: Planner, k: Kernel, frontend: str, args) -> dict:
                 want_table = False
                 notes.append("the table did not change on a move: timed to the picture alone from then on")
             continue
-        t0, done = page.evaluate("() => [window.__cb.lastKey, window.__cb.done]")
+        t0, sent, done = page.evaluate("() => [window.__cb.lastKey, window.__cb.sentAt, window.__cb.done]")
         key_ms.append(done - t0)
+        if sent is not None:
+            send_ms.append(sent - t0)
     if committed_by_enter:
         notes.append(f"number box: Enter pressed after the arrow key ({committed_by_enter} times; "
                      "timed from the Enter keydown) because the arrow fired no change event")
     elif kind == "number":
         notes.append("number box: the arrow key's own change event sends the value (no Enter needed)")
-    key = summary(key_ms) | {"timeouts": timeouts}
+    key = summary(key_ms) | {"timeouts": timeouts, "to_send": summary(send_ms)}
 
     drag = None
     if kind == "slider" and args.drags:
@@ -363,7 +376,7 @@ def measure(page, planner: Planner, k: Kernel, frontend: str, args) -> dict:
     return {"planner": planner.name, "frontend": frontend, "control": _control_label(planner, k),
             "continuous_update": k.continuous, "keys": "/".join(keys), "key": key, "drag": drag,
             "kernel": summary(k.times_ms), "load_start": load_start, "load_end": load_end, "notes": notes,
-            "raw": {"key_ms": key_ms, "kernel_ms": k.times_ms, **({"drag": drag.pop("raw")} if drag else {})}}
+            "raw": {"key_ms": key_ms, "send_ms": send_ms, "kernel_ms": k.times_ms, **({"drag": drag.pop("raw")} if drag else {})}}
 
 
 def _control_label(planner: Planner, k: Kernel) -> str:
@@ -486,6 +499,9 @@ def main(argv=None) -> int:
                 return cannot_run(f"{module} is not installed: pip install 'crmlab[browser]'")
     planners = [PLANNERS[name] for name in args.planner]
 
+    # The servers' kernels import crmlab from this checkout, as this process does (make bench runs the
+    # scripts with the venv's python, whose editable crmlab may be another checkout's).
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     # A SIGTERM ends the run like Ctrl-C does: through the finally below, which stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
@@ -567,6 +583,8 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps({"meta": meta, "results": results, "failures": failures}, indent=1) + "\n",
                              encoding="utf-8")
         print(f"wrote {args.json}")
+    if not results:
+        return cannot_run("nothing could be measured (see FAILED above)")
     return 0
 
 
