@@ -376,7 +376,8 @@ def measure(page, planner: Planner, k: Kernel, frontend: str, args) -> dict:
     return {"planner": planner.name, "frontend": frontend, "control": _control_label(planner, k),
             "continuous_update": k.continuous, "keys": "/".join(keys), "key": key, "drag": drag,
             "kernel": summary(k.times_ms), "load_start": load_start, "load_end": load_end, "notes": notes,
-            "raw": {"key_ms": key_ms, "send_ms": send_ms, "kernel_ms": k.times_ms, **({"drag": drag.pop("raw")} if drag else {})}}
+            "raw": {"key_ms": key_ms, "send_ms": send_ms, "kernel_ms": k.times_ms,
+                    **({"drag": drag.pop("raw")} if drag else {})}}
 
 
 def _control_label(planner: Planner, k: Kernel) -> str:
