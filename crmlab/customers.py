@@ -1218,12 +1218,13 @@ class BetaGeo:
         ll = float(_loglik_terms(params, x, tx, big_t).sum())
         se = self._standard_errors(logp, x, tx, big_t)
         converged = bool(res.success or np.max(np.abs(objective(logp)[1])) < 1e-6)
-        problems = _fit_problems(params, se, converged, x)
         # A pair that ran off to infinity sits on a flat ridge of the likelihood (only a/(a+b), or r/alpha,
-        # is identified), so the inverse Hessian there is rounding noise: report no standard error for it.
+        # is identified), so the inverse Hessian there is rounding noise, finite or not by the order of a sum:
+        # report no standard error for it (the run-off itself is the problem _fit_problems names).
         for pair in ((2, 3), (0, 1)):
             if np.any(params[list(pair)] > _RUNAWAY):
                 se[list(pair)] = np.nan
+        problems = _fit_problems(params, se, converged, x)
         if problems:
             warnings.warn(_("BG/NBD fit on {n} customers is unreliable: {problems}. {advice}").format(
                 n=n, problems="; ".join(problems), advice=_(_FIT_ADVICE)), BetaGeoWarning, stacklevel=2)
@@ -1282,8 +1283,10 @@ def _fit_problems(params, se, converged: bool, x) -> tuple[str, ...]:
         problems.append(_("r = {r:.3g} and alpha = {alpha:.3g} run off to infinity (every customer gets the same "
                           "purchase rate, r/alpha = {rate:.3g} per time unit)").format(r=r, alpha=alpha,
                                                                                       rate=r / alpha))
-    if not np.all(np.isfinite(se)):
-        names = [k for k, v in zip(("r", "alpha", "a", "b"), se) if not np.isfinite(v)]
+    ran_off = {"a", "b"} if a > _RUNAWAY or b > _RUNAWAY else set()
+    ran_off |= {"r", "alpha"} if r > _RUNAWAY or alpha > _RUNAWAY else set()
+    names = [k for k, v in zip(("r", "alpha", "a", "b"), se) if not np.isfinite(v) and k not in ran_off]
+    if names:
         problems.append(_("the standard errors of {names} cannot be computed").format(names=", ".join(names)))
     if int(np.sum(x > 0)) < 4:
         problems.append(_("only {n} customer(s) made a repeat purchase").format(n=int(np.sum(x > 0))))
