@@ -226,6 +226,14 @@ class Exercise:
             cache["answer"] = _resolve(self.answer)
         return cache["answer"]
 
+    @property
+    def mistake_values(self) -> tuple[float, ...]:
+        """The known mistakes' numbers, in the order of ``mistakes`` (computed once, like ``expected``)."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if "mistakes" not in cache:
+            cache["mistakes"] = tuple(float(_resolve(m.value)) for m in self.mistakes)
+        return cache["mistakes"]
+
     def check(self, answer) -> Feedback:
         """Check ``answer``; never raises on what a student can type."""
         try:
@@ -407,8 +415,8 @@ def _check_number(ex: Exercise, answer) -> Feedback:
 
     # 1. the mistake catalogue: the closest known mistake this answer is consistent with
     if not coarse:
-        matches = [(abs(value - float(_resolve(m.value))), i, m) for i, m in enumerate(ex.mistakes)
-                   if typed.consistent(float(_resolve(m.value)), tol)]
+        matches = [(abs(value - known), i, m) for i, (m, known) in enumerate(zip(ex.mistakes, ex.mistake_values))
+                   if typed.consistent(known, tol)]
         if matches:
             return wrong(min(matches, key=lambda t: t[:2])[2].message)
 
