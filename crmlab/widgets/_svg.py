@@ -191,11 +191,11 @@ class _Canvas:
 def _fit(text: str, size: float, room: float, smallest: float = 8.0) -> float:
     """The font size (at most ``size``) at which ``text``'s longest line fits in ``room`` px."""
     widest = max((text_width(line, size) for line in str(text).split("\n")), default=0.0)
-    return size if widest <= room else max(smallest, size * room / widest)
+    return size if widest <= room else max(smallest, math.floor(size * room / widest * 10) / 10)
 
 
 def _title(canvas: _Canvas, text: str, x0: float, x1: float, y: float = 22.0, size: float = 14.0) -> None:
-    canvas.text((x0 + x1) / 2, y, text, size=_fit(text, size, x1 - x0), anchor="middle", weight="bold",
+    canvas.text((x0 + x1) / 2, y, text, size=_fit(text, size, x1 - x0, smallest=6.0), anchor="middle", weight="bold",
                 cls="crmlab-svg-title")
 
 
