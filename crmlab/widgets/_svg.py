@@ -74,7 +74,13 @@ def nice_ticks(low: float, high: float, target: int = 6) -> list[float]:
         low, high = low - pad, high + pad
     raw = (high - low) / max(target - 1, 1)
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw * (1 - 1e-9))
+
+    def count(step):
+        return math.floor(high / step + 1e-9) - math.ceil(low / step - 1e-9) + 1
+
+    # The round step whose number of ticks is nearest the target (the larger step on a tie).
+    steps = [m * magnitude * f for f in (0.1, 1.0, 10.0) for m in (1.0, 2.0, 2.5, 5.0)]
+    step = min(reversed(steps), key=lambda st: abs(count(st) - target))
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
     return [round(k * step, 12) + 0.0 for k in range(first, last + 1)]
