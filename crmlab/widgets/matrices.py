@@ -235,6 +235,11 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem", *, sca
     import ipywidgets as w
 
     data = table
+    if data is None:
+        try:  # once, not on every update
+            data = _default_table()
+        except Exception:  # noqa: BLE001 - matrix_view loads it again and shows the problem
+            data = None
     kind_box = w.ToggleButtons(options=[(_("PEM: importance × performance"), "pem"),
                                         (_("RPM: importance × gap to competitor"), "rpm")],
                                value=kind if isinstance(kind, str) and kind in _KINDS else "pem",
