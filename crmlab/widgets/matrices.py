@@ -28,7 +28,7 @@ from crmlab.i18n import N_, pgettext, translate
 from crmlab.i18n import gettext as _
 from crmlab.widgets import _panel, _svg
 
-__all__ = ["matrix_view", "MatrixView", "matrix_explorer", "figure_svg", "QUADRANT_COLOURS"]
+__all__ = ["matrix_view", "MatrixView", "matrix_explorer"]
 
 _KINDS = {"pem": N_("Performance-evaluation matrix (PEM)"), "rpm": N_("Relative-performance matrix (RPM)")}
 _CONVENTIONS = {"mean": N_("mean of the attributes"), "median": N_("median of the attributes"),
@@ -273,5 +273,5 @@ def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem", *, sca
     live.now()
     controls = {"kind": kind_box, "convention": convention, "importance": imp_cut, "performance": perf_cut}
     title = (f"<b>{html.escape(_('Matrix explorer'))}</b>: "
-             + html.escape(_("move the crosshair and watch the quadrants change.")))
+             + html.escape(_("move the crosshair and watch the quadrants change."), quote=False))
     return _panel.panel(title, [kind_box, w.HBox([convention, imp_cut, perf_cut])], output, controls, live=live)

@@ -26,7 +26,7 @@ from crmlab.i18n import N_, pgettext
 from crmlab.i18n import gettext as _
 from crmlab.widgets import _panel, _svg
 
-__all__ = ["planner_view", "PlannerView", "tco_planner", "CONTROLS", "figure_svg"]
+__all__ = ["planner_view", "PlannerView", "tco_planner", "CONTROLS"]
 
 #: The planner's controls: name -> (label, low, high, step, readout format, default); labels are translated when shown.
 CONTROLS = {
@@ -227,5 +227,5 @@ def tco_planner(users=800, licence_price=6_000.0, maintenance_rate=0.18, interna
     live.now()
     title = (f"<b>{html.escape(_('TCO planner'))}</b>: "
              + html.escape(_("move an assumption to rebuild the plan over the horizon you choose, its audit against "
-                             "the chapter's rules of thumb and the project's returns.")))
+                             "the chapter's rules of thumb and the project's returns."), quote=False))
     return _panel.panel(title, list(controls.values()), output, controls, reset, live)

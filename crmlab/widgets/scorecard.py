@@ -26,7 +26,7 @@ from crmlab.i18n import N_, translate
 from crmlab.i18n import gettext as _
 from crmlab.widgets import _panel, _svg
 
-__all__ = ["weights_view", "WeightsView", "scorecard_weights", "figure_svg"]
+__all__ = ["weights_view", "WeightsView", "scorecard_weights"]
 
 #: Colours of the statuses (crmlab.plots.STATUS_COLOURS) and of a perspective without data.
 _NO_DATA = "#BBBBBB"
@@ -212,5 +212,5 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
     live.now()
     title = (f"<b>{html.escape(_('Scorecard weights planner'))}</b>: "
              + html.escape(_("how much should each perspective count? Slider values are relative and renormalised "
-                             "to sum to 1.")))
+                             "to sum to 1."), quote=False))
     return _panel.panel(title, rows, output, sliders, reset, live)
