@@ -576,6 +576,9 @@ def _control_moves(page, planner):
     sliders = planner.locator(f".widget-slider{outside}:not(.mod-disabled)")
     for i in range(sliders.count()):
         s = sliders.nth(i)
+        # ipywidgets 8 marks a disabled slider on its noUiSlider track, not on the widget's box.
+        if s.evaluate("el => !!el.querySelector('[disabled]')"):
+            continue
         moves.append((f"slider {s.locator('.widget-label').first.inner_text().strip()!r}",
                       lambda s=s: _drag_slider(page, s)))
     selects = planner.locator(f"select{outside}:not([disabled])")
