@@ -129,8 +129,8 @@ def measure_planner(hub, students, levels, moves) -> tuple[dict[int, list[float]
                 seconds = []
                 for j in range(moves):
                     value = 800 + 10 * ((j + level) % 50 + 1)  # always a new value: a real change
-                    elapsed, png, _ = k.move(ids["users"], value, ids["image"])
-                    assert png.startswith(lh.PNG)
+                    elapsed, svg, _ = k.move(ids["users"], value, ids["image"])
+                    assert svg.startswith(lh.SVG)
                     seconds.append(elapsed)
                 return seconds
 

@@ -405,6 +405,27 @@ def test_result_html_and_frame(survey, table):
 # ---------------------------------------------------------------------------
 
 
+def test_every_explorer_control_changes_the_figure_and_the_table():
+    from crmlab.widgets import matrix_explorer
+
+    box = matrix_explorer()
+    c = box.controls
+    # Each move: (control, value, whether the table changes too).
+    moves = [(c["convention"], "median", True), (c["kind"], "rpm", True), (c["convention"], "point", True),
+             (c["importance"], 4.2, True), (c["kind"], "pem", True), (c["performance"], 4.0, True),
+             (c["importance"], 3.0, True)]
+    for control, value, table in moves:
+        before = (box.figure.value, box.table.value)
+        control.value = value
+        assert box.figure.value != before[0], (control.description, value)
+        assert (box.table.value != before[1]) == table, (control.description, value)
+        assert "✘" not in box.verdict.value
+    # A crosshair moved but not across any attribute moves the figure only.
+    before = box.table.value
+    c["performance"].value = 4.05
+    assert box.table.value == before and "crosshair at 4.05" in box.figure.value
+
+
 def test_matrix_explorer_reacts_and_never_raises():
     from crmlab.widgets import matrix_explorer
     from crmlab.widgets.matrices import matrix_view
@@ -412,29 +433,34 @@ def test_matrix_explorer_reacts_and_never_raises():
     box = matrix_explorer()
     assert "crmlab-planner" in box._dom_classes
     assert any("crmlab-planner-output" in child._dom_classes for child in box.children)
-    first_image, first_verdict = box.image.value, box.verdict.value
-    assert first_image and "Concentrate here" in first_verdict
+    assert box.image is box.figure and "crmlab-planner-figure" in box.figure._dom_classes
+    first_image, first_verdict = box.figure.value, box.verdict.value
+    assert first_image.startswith("<svg") and "Concentrate here" in first_verdict
     box.controls["convention"].value = "median"
     assert "Delivery reliability" in box.verdict.value and box.verdict.value != first_verdict
     box.controls["kind"].value = "rpm"
     assert "Urgent weakness" in box.verdict.value and "urgent weakness" in box.table.value
     box.controls["convention"].value = "point"
     assert not box.controls["importance"].disabled and box.controls["performance"].disabled
+    # The cuts are sliders over the rating scale, live while dragged.
+    for cut in (box.controls["importance"], box.controls["performance"]):
+        assert (cut.min, cut.max, cut.step, cut.continuous_update) == (1.0, 5.0, 0.05, True)
     box.controls["importance"].value = 4.2
     assert "Urgent weakness: Price level, Complaint handling." in box.verdict.value
     box.controls["importance"].value = float("nan")
-    assert "✘" in box.verdict.value and box.image.value == b""
-    # Issue 13: a crosshair off the 1–5 rating scale is refused with a message, not drawn.
+    assert "✘" in box.verdict.value and box.figure.value == "" and box.table.value == ""
+    # Issue 13: a crosshair off the 1–5 rating scale cannot be set: the slider stops at the scale's end.
     box.controls["importance"].value = 1e308
-    assert "off the 1–5 rating scale" in box.verdict.value and box.image.value == b""
-    box.controls["importance"].value = 5.0
+    assert box.controls["importance"].value == 5.0 and "✘" not in box.verdict.value
     assert "Urgent weakness: none." in box.verdict.value
     box.controls["kind"].value = "pem"
     box.controls["importance"].value = 3.0
     box.controls["performance"].value = -1e9
-    assert "performance cut -1e+09 is off the 1–5 rating scale: type a value from 1 to 5" in box.verdict.value
-    box.controls["performance"].value = 1.0
+    assert box.controls["performance"].value == 1.0
     assert "Concentrate here: none." in box.verdict.value
+    # matrix_view itself still refuses a cut off the scale, with its message.
+    assert matrix_view(kind="pem", convention="point", importance=3, performance=-1e9).message == (
+        "performance cut -1e+09 is off the 1–5 rating scale: type a value from 1 to 5")
     assert matrix_view(kind="pem", convention="point", importance=6, performance=3, scale=(0, 10)).ok
     assert "off the 0–10 rating scale" in matrix_view(kind="pem", convention="point", importance=11, scale=(0, 10)).message
     assert not matrix_view(convention="point", scale="1-5").ok

@@ -317,17 +317,30 @@ def test_planner_widget_updates_and_survives():
     assert "crmlab-planner" in box._dom_classes
     output = [c for c in box.children if "crmlab-planner-output" in getattr(c, "_dom_classes", ())]
     assert len(output) == 1
-    first_verdict, first_image = box.verdict.value, box.image.value
-    assert "92.4%" in first_verdict and len(first_image) > 1000
+    assert box.image is box.figure and "crmlab-planner-figure" in box.figure._dom_classes
+    first_verdict, first_figure, first_table = box.verdict.value, box.figure.value, box.table.value
+    assert "92.4%" in first_verdict and first_figure.startswith("<svg")
+    assert "Contribution to the total score: 0.924 (at risk)" in first_figure
     box.controls["learning_growth"].value = 0.9
-    assert box.verdict.value != first_verdict and box.image.value != first_image
+    assert box.verdict.value != first_verdict and box.figure.value != first_figure
     assert "✘" not in box.verdict.value
     for slider in box.controls.values():
         slider.value = 0.0
-    assert "✘" in box.verdict.value and box.image.value == b""
+    assert "✘" in box.verdict.value and box.figure.value == "" and box.table.value == ""
     box.reset_button.click()
-    assert box.verdict.value == first_verdict
+    assert (box.verdict.value, box.figure.value, box.table.value) == (first_verdict, first_figure, first_table)
     plt.close("all")
+
+
+def test_every_weight_slider_changes_the_figure_and_the_table():
+    box = scorecard_weights()
+    assert all(s.continuous_update for s in box.controls.values())
+    for name, slider in box.controls.items():
+        before = (box.figure.value, box.table.value)
+        slider.value = round(slider.value + 0.2, 2) if slider.value <= 0.8 else 0.1
+        assert box.figure.value != before[0], name
+        assert box.table.value != before[1], name
+        assert "✘" not in box.verdict.value
 
 
 def test_planner_with_a_custom_card():

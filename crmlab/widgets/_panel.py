@@ -1,51 +1,131 @@
-"""What the three planner widgets share: their output area and the box that holds them.
+"""What the three planner widgets share: their output area, the box that holds them, and live updates.
 
-Each planner (TCO, scorecard weights, matrix explorer) shows a verdict line, a PNG
-figure and an HTML table, and shows a message instead of raising when its inputs
-or its drawing fail. ipywidgets is imported when a panel is built.
+Each planner (TCO, scorecard weights, matrix explorer) shows a verdict line, an SVG
+figure (written by :mod:`crmlab.widgets._svg`, no matplotlib at update time) and an
+HTML table, and shows a message instead of raising when its inputs or its drawing fail.
+ipywidgets is imported when a panel is built.
+
+Updates follow the hand: sliders send every position while they are dragged, and
+:class:`Live` coalesces them. In a kernel (an asyncio loop is running) a change only
+marks the planner dirty and schedules one update with ``loop.call_soon``; that update
+reads the controls' current values, so positions queued meanwhile are dropped and the
+last one wins. ipykernel runs such a callback between two shell messages, so while a
+drag keeps positions coming, the update right after another one waits (``call_later``)
+for as long as the last one took: the kernel then spends at most half its time drawing,
+the other half marks the queued positions dirty at no cost, and no backlog builds up.
+Without a running loop (tests, the book build, doctests) it updates at once. A value
+that is already on screen is never sent again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import math
+import time
 
 
 class Output:
-    """The output area of a planner: ``verdict``, ``image`` and ``table``, stacked in ``order``."""
+    """The output area of a planner: ``verdict``, ``figure`` (an SVG in an HTML widget) and ``table``."""
 
-    def __init__(self, order: tuple[str, ...] = ("verdict", "image", "table")):
+    def __init__(self, order: tuple[str, ...] = ("verdict", "figure", "table")):
         import ipywidgets as w
 
         self.verdict = w.HTML()
         self.verdict.add_class("crmlab-verdict")
-        self.image = w.Image(format="png", layout=w.Layout(width="auto", max_width="720px"))
+        self.figure = w.HTML(layout=w.Layout(width="auto", max_width="720px"))
+        self.figure.add_class("crmlab-planner-figure")
+        self.image = self.figure  # the name the PNG figure had
         self.table = w.HTML()
-        self.box = w.VBox([getattr(self, name) for name in order])
+        self.table.add_class("crmlab-planner-table")
+        self.box = w.VBox([getattr(self, "figure" if name == "image" else name) for name in order])
         self.box.add_class("crmlab-planner-output")
+
+    @staticmethod
+    def put(widget, value: str) -> None:
+        """Set ``widget.value`` unless it already shows ``value`` (nothing is sent to the page then)."""
+        if widget.value != value:
+            widget.value = value
 
     def fail(self, problem) -> None:
         """Clear the figure and the table and say what is wrong (a message, or an exception)."""
         text = problem if isinstance(problem, str) else (str(problem) or type(problem).__name__)
-        self.image.value = b""
-        self.table.value = ""
-        self.verdict.value = f"<div style='color:#b2182b'>✘ {html.escape(text)}</div>"
+        self.put(self.figure, "")
+        self.put(self.table, "")
+        self.put(self.verdict, f"<div style='color:#b2182b'>✘ {html.escape(text)}</div>")
 
-    def show(self, draw, table) -> bool:
-        """Put ``draw()``'s PNG and ``table()``'s HTML on screen; False (and the error shown) if either fails."""
+    def show(self, draw, table, verdict: str) -> bool:
+        """Put ``draw()``'s SVG, ``table()``'s HTML and ``verdict`` on screen; False (the error shown) if one fails."""
         try:
-            self.image.value = draw()
-            self.table.value = table()
+            svg, rows = draw(), table()
         except Exception as exc:  # drawing must not break the notebook
             self.fail(exc)
             return False
+        self.put(self.figure, svg)
+        self.put(self.table, rows)
+        self.put(self.verdict, verdict)
         return True
 
 
-def panel(title: str, rows: list, output: Output, controls: dict, reset=None):
+def running_loop():
+    """The asyncio loop running in this thread (a kernel's), or None (a plain script, a test, the book build)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Live:
+    """A planner's observer that coalesces control changes into one update of the output.
+
+    Call it as a traitlets observer: with a running loop it schedules ``render`` once (a
+    second change before it runs schedules nothing more): at the loop's next turn, or, right
+    after an update, when as long again as that update took has passed. Without a running
+    loop it renders now. :meth:`now` renders at once, whatever is pending; ``renders`` counts
+    the renders done and ``seconds`` is how long the last one took.
+    """
+
+    def __init__(self, render):
+        self._render = render
+        self.pending = False
+        self.renders = 0
+        self.seconds = 0.0
+        self._ended = -math.inf
+
+    def __call__(self, _change=None) -> None:
+        loop = running_loop()
+        if loop is None:
+            self.now()
+            return
+        if self.pending:
+            return
+        self.pending = True
+        wait = self.seconds - (time.perf_counter() - self._ended)
+        if wait > 0:
+            loop.call_later(min(wait, 0.25), self._scheduled)
+        else:
+            loop.call_soon(self._scheduled)
+
+    def _scheduled(self) -> None:
+        if self.pending:
+            self.now()
+
+    def now(self, _change=None) -> None:
+        self.pending = False
+        self.renders += 1
+        start = time.perf_counter()
+        try:
+            self._render()
+        finally:
+            self._ended = time.perf_counter()
+            self.seconds = self._ended - start
+
+
+def panel(title: str, rows: list, output: Output, controls: dict, reset=None, live: Live | None = None):
     """The planner's VBox: the ``title`` (HTML), its ``rows`` of controls, ``reset`` and the output area.
 
     The box carries handles for tests, benchmarks and instructors: ``controls``, ``reset_button``,
-    ``verdict``, ``image`` and ``table``.
+    ``verdict``, ``figure`` (also ``image``), ``table`` and ``update`` (redraw now, synchronously).
     """
     import ipywidgets as w
 
@@ -53,5 +133,9 @@ def panel(title: str, rows: list, output: Output, controls: dict, reset=None):
     box.add_class("crmlab-planner")
     box.controls = controls
     box.reset_button = reset
-    box.verdict, box.image, box.table = output.verdict, output.image, output.table
+    box.verdict, box.figure, box.table = output.verdict, output.figure, output.table
+    box.image = output.figure
+    if live is not None:
+        box.update = live.now
+        box.live = live
     return box

@@ -17,20 +17,40 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 import math
-import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from crmlab import matrices
-from crmlab.widgets import _panel
+from crmlab.i18n import N_, pgettext, translate
+from crmlab.i18n import gettext as _
+from crmlab.widgets import _panel, _svg
 
 __all__ = ["matrix_view", "MatrixView", "matrix_explorer"]
 
-_KINDS = {"pem": "Performance-evaluation matrix (PEM)", "rpm": "Relative-performance matrix (RPM)"}
-_CONVENTIONS = {"mean": "mean of the attributes", "median": "median of the attributes", "point": "a fixed point"}
+_KINDS = {"pem": N_("Performance-evaluation matrix (PEM)"), "rpm": N_("Relative-performance matrix (RPM)")}
+_CONVENTIONS = {"mean": N_("mean of the attributes"), "median": N_("median of the attributes"),
+                "point": N_("a fixed point")}
+#: The quadrants' colours of crmlab.plots.customers (kept here so an update never imports matplotlib;
+#: tests/test_svg.py checks that the two agree), and their order: top left, top right, bottom left, bottom right.
+QUADRANT_COLOURS = {
+    "concentrate here": "#D55E00",
+    "keep up the good work": "#0072B2",
+    "low priority": "#7f7f7f",
+    "possible overkill": "#E69F00",
+    "urgent weakness": "#D55E00",
+    "competitive strength": "#0072B2",
+    "minor weakness": "#E69F00",
+    "minor strength": "#009E73",
+}
+_LAYOUT = {
+    "pem": ("concentrate here", "keep up the good work", "low priority", "possible overkill"),
+    "rpm": ("urgent weakness", "competitive strength", "minor weakness", "minor strength"),
+}
+_COLUMNS = {"name": N_("name"), "importance": N_("importance"), "performance": N_("performance"),
+            "gap": N_("gap"), "quadrant": N_("quadrant")}
 
 
 @dataclass(frozen=True)
@@ -83,25 +103,29 @@ def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention
         if table is None:
             table = _default_table()
         if not isinstance(table, pd.DataFrame):
-            return MatrixView(False, "table must be a pandas DataFrame (an attribute table, e.g. from "
-                                     f"crmlab.matrices.attribute_table); got {type(table).__name__}")
+            return MatrixView(False, _("table must be a pandas DataFrame (an attribute table, e.g. from "
+                                       "crmlab.matrices.attribute_table); got {type}").format(
+                type=type(table).__name__))
         if not table.index.is_unique:
-            return MatrixView(False, "table must have one row per attribute (a unique index); "
-                                     f"{table.index[table.index.duplicated()][0]!r} appears twice")
+            return MatrixView(False, _("table must have one row per attribute (a unique index); {key} appears "
+                                       "twice").format(key=repr(table.index[table.index.duplicated()][0])))
         if not isinstance(kind, str) or kind not in _KINDS:
-            return MatrixView(False, f"kind must be one of {', '.join(map(repr, _KINDS))}; got {kind!r}")
+            return MatrixView(False, _("kind must be one of {choices}; got {value}").format(
+                choices=", ".join(map(repr, _KINDS)), value=repr(kind)))
         if not isinstance(convention, str) or convention not in _CONVENTIONS:
-            return MatrixView(False, f"convention must be one of {', '.join(map(repr, _CONVENTIONS))}; "
-                                     f"got {convention!r}")
+            return MatrixView(False, _("convention must be one of {choices}; got {value}").format(
+                choices=", ".join(map(repr, _CONVENTIONS)), value=repr(convention)))
         low, high = scale
-        for name, value in (("importance cut", importance), ("performance cut", performance)):
+        for name, value in ((N_("importance cut"), importance), (N_("performance cut"), performance)):
             if convention != "point" or (kind == "rpm" and name == "performance cut"):
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                return MatrixView(False, f"{name} must be a finite number; got {value!r}")
+                return MatrixView(False, _("{name} must be a finite number; got {value}").format(
+                    name=_(name), value=repr(value)))
             if not low <= value <= high:
-                return MatrixView(False, f"{name} {value:g} is off the {low:g}–{high:g} rating scale: type a value "
-                                         f"from {low:g} to {high:g}")
+                return MatrixView(False, _("{name} {value} is off the {low}–{high} rating scale: type a value from "
+                                           "{low} to {high}").format(name=_(name), value=f"{value:g}",
+                                                                     low=f"{low:g}", high=f"{high:g}"))
         if kind == "pem":
             crosshair = (importance, performance) if convention == "point" else convention
             frame = matrices.pem(table, crosshair=crosshair)
@@ -117,76 +141,137 @@ def matrix_view(table: pd.DataFrame | None = None, kind: str = "pem", convention
     changed = tuple(k for k in frame.index if frame.at[k, "quadrant"] != baseline.at[k, "quadrant"])
     first = frame["quadrant"].cat.categories[0]
     urgent = [_label(frame, k) for k in frame.index[(frame["quadrant"] == first).to_numpy()]]
-    parts = [f"{first.capitalize()}: {', '.join(urgent) if urgent else 'none'}."]
+    parts = [_("{quadrant}: {names}.").format(quadrant=translate(str(first)).capitalize(),
+                                              names=", ".join(urgent) if urgent else pgettext("no attribute", "none"))]
     if convention != "mean":
-        parts.append(f"{len(changed)} attribute(s) change quadrant compared with the mean crosshair: "
-                     + ", ".join(_label(frame, k) for k in changed) + "." if changed
-                     else "Same verdict as the mean crosshair.")
+        parts.append(_("{n} attribute(s) change quadrant compared with the mean crosshair: {names}.").format(
+            n=len(changed), names=", ".join(_label(frame, k) for k in changed)) if changed
+            else _("Same verdict as the mean crosshair."))
     message = " ".join(parts)
     return MatrixView(True, message.strip(), frame, changed)
 
 
-def _png(frame: pd.DataFrame) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _limits(values: np.ndarray, cut: float, pad_share: float = 0.15) -> tuple[float, float]:
+    """The axis range of crmlab.plots.customers.matrix_plot: the data and the cut, padded by ``pad_share``."""
+    lo, hi = min(values.min(), cut), max(values.max(), cut)
+    span = hi - lo if hi > lo else 1.0
+    return lo - pad_share * span, hi + pad_share * span
 
-    from crmlab.plots.customers import matrix_plot
 
-    fig = Figure(figsize=(8, 5), dpi=90)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        # A crosshair typed far outside the data makes matplotlib's tick maths overflow; the figure is still drawn.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        matrix_plot(frame, ax=ax)
-        fig.savefig(buffer, format="png", bbox_inches="tight")
-    return buffer.getvalue()
+def _title(kind: str, convention: str, cut_y: float, cut_x: float) -> str:
+    point = f"({cut_y:g}, {cut_x:g})"
+    if kind == "pem":
+        return {"mean": _("Performance-evaluation matrix (绩效评估矩阵), crosshair at the means"),
+                "median": _("Performance-evaluation matrix (绩效评估矩阵), crosshair at the medians"),
+                }.get(convention) or _("Performance-evaluation matrix (绩效评估矩阵), crosshair at {point}").format(
+            point=point)
+    return {"mean": _("Relative-performance matrix (相对绩效矩阵), importance split at the means"),
+            "median": _("Relative-performance matrix (相对绩效矩阵), importance split at the medians"),
+            }.get(convention) or _("Relative-performance matrix (相对绩效矩阵), importance split at {point}").format(
+        point=point)
+
+
+def figure_svg(frame: pd.DataFrame) -> str:
+    """A classified PEM or RPM frame as an SVG: shaded, named quadrants, the crosshair and labelled points.
+
+    What ``crmlab.plots.customers.matrix_plot`` draws for a frame of :func:`crmlab.matrices.pem`
+    or :func:`~crmlab.matrices.rpm`; no two point labels overlap.
+
+    >>> svg = figure_svg(matrix_view().frame)
+    >>> svg.count('class="crmlab-svg-point"'), "concentrate here" in svg
+    (10, True)
+    """
+    info = frame.attrs["crmlab_matrix"]
+    kind = info["kind"]
+    xs = frame[info["x"]].to_numpy(dtype=float)
+    ys = frame[info["y"]].to_numpy(dtype=float)
+    cut_y, cut_x = float(info["crosshair"][0]), float(info["crosshair"][1])
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if not finite.any() or not (math.isfinite(cut_x) and math.isfinite(cut_y)):
+        xlim = ylim = (math.nan, math.nan)
+    else:
+        xlim, ylim = _limits(xs[finite], cut_x), _limits(ys[finite], cut_y)
+    labels = [str(v) for v in (frame["name"] if "name" in frame.columns else frame.index)]
+    colours = [QUADRANT_COLOURS.get(str(q), "#7f7f7f") for q in frame["quadrant"]]
+    if kind == "pem":
+        xlabel = _("Performance (rated by customers) — crosshair at {cut}").format(cut=f"{cut_x:.2f}")
+    else:
+        xlabel = _("Gap to competitor (own − competitor performance)")
+    ylabel = _("Importance — crosshair at {cut}").format(cut=f"{cut_y:.2f}")
+    quadrants = [(translate(name), QUADRANT_COLOURS[name]) for name in _LAYOUT[kind]]
+    return _svg.scatter_chart(xs.tolist(), ys.tolist(), labels, colours, xlim=xlim, ylim=ylim, cut=(cut_x, cut_y),
+                              quadrants=quadrants, title=_title(kind, info.get("convention", "point"), cut_y, cut_x),
+                              xlabel=xlabel, ylabel=ylabel, no_data=_("nothing to draw"))
 
 
 def _table_html(frame: pd.DataFrame) -> str:
     info = frame.attrs["crmlab_matrix"]
     cols = [c for c in ("name", info["importance"], info["x"], "quadrant") if c in frame.columns]
     shown = frame[cols].sort_values(info["importance"], ascending=False)
+    shown = shown.assign(quadrant=[translate(str(q)) for q in shown["quadrant"]]) if "quadrant" in cols else shown
+    shown = shown.rename(columns={c: _(_COLUMNS[c]) for c in cols if c in _COLUMNS})
     return shown.to_html(float_format=lambda x: f"{x:.2f}", border=0, classes="crmlab-matrix-table")
+
+
+def _slider_range(scale) -> tuple[float, float]:
+    """The cut sliders' range: the rating ``scale`` when it is two finite numbers, low < high; else 1–5."""
+    try:
+        low, high = float(scale[0]), float(scale[1])
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError):
+        return 1.0, 5.0
+    return (low, high) if math.isfinite(low) and math.isfinite(high) and low < high else (1.0, 5.0)
 
 
 def matrix_explorer(table: pd.DataFrame | None = None, kind: str = "pem", *, scale: tuple = (1, 5)):
     """Interactive matrix: choose PEM or RPM and the crosshair convention or point; see the quadrants change.
 
+    With the fixed-point convention the importance and performance cuts are sliders over the
+    rating ``scale`` (default 1–5): drag them and the crosshair and the quadrants follow.
     Returns an ipywidgets VBox (CSS class ``crmlab-planner``) whose output area
     (class ``crmlab-planner-output``) holds the figure, the verdict and the table.
-    Whatever is chosen or typed, it shows a message rather than raising; a fixed
-    crosshair off the rating ``scale`` (default 1–5) is refused with a message.
+    Whatever is chosen, it shows a message rather than raising; a fixed crosshair off the
+    rating ``scale`` is refused with a message.
     """
     import ipywidgets as w
 
     data = table
-    kind_box = w.ToggleButtons(options=[("PEM: importance × performance", "pem"),
-                                        ("RPM: importance × gap to competitor", "rpm")],
-                               value=kind if isinstance(kind, str) and kind in _KINDS else "pem", description="Matrix",
-                               style={"button_width": "auto"})
-    convention = w.Dropdown(options=[("mean", "mean"), ("median", "median"), ("fixed point", "point")],
-                            value="mean", description="Crosshair")
-    imp_cut = w.FloatText(value=3.0, step=0.1, description="Importance cut", disabled=True,
-                          style={"description_width": "initial"})
-    perf_cut = w.FloatText(value=3.0, step=0.1, description="Performance cut", disabled=True,
-                           style={"description_width": "initial"})
-    output = _panel.Output(order=("image", "verdict", "table"))
+    if data is None:
+        try:  # once, not on every update
+            data = _default_table()
+        except Exception:  # noqa: BLE001 - matrix_view loads it again and shows the problem
+            data = None
+    kind_box = w.ToggleButtons(options=[(_("PEM: importance × performance"), "pem"),
+                                        (_("RPM: importance × gap to competitor"), "rpm")],
+                               value=kind if isinstance(kind, str) and kind in _KINDS else "pem",
+                               description=_("Matrix"), style={"button_width": "auto"})
+    convention = w.Dropdown(options=[(pgettext("crosshair", "mean"), "mean"), (pgettext("crosshair", "median"), "median"),
+                                     (_("fixed point"), "point")],
+                            value="mean", description=_("Crosshair"))
+    low, high = _slider_range(scale)
+    middle = min(max(3.0, low), high)
+    imp_cut = w.FloatSlider(value=middle, min=low, max=high, step=0.05, description=_("Importance cut"),
+                            disabled=True, continuous_update=True, readout_format=".2f",
+                            style={"description_width": "initial"})
+    perf_cut = w.FloatSlider(value=middle, min=low, max=high, step=0.05, description=_("Performance cut"),
+                             disabled=True, continuous_update=True, readout_format=".2f",
+                             style={"description_width": "initial"})
+    output = _panel.Output(order=("figure", "verdict", "table"))
 
-    def update(_change=None):
+    def render():
         imp_cut.disabled = convention.value != "point"
         perf_cut.disabled = convention.value != "point" or kind_box.value == "rpm"
         view = matrix_view(data, kind_box.value, convention.value, imp_cut.value, perf_cut.value, scale=scale)
         if not view.ok:
             output.fail(view.message)
             return
-        if output.show(lambda: _png(view.frame), lambda: _table_html(view.frame)):
-            output.verdict.value = f"<div>{html.escape(view.message)}</div>"
+        output.show(lambda: figure_svg(view.frame), lambda: _table_html(view.frame),
+                    f"<div>{html.escape(view.message)}</div>")
 
+    live = _panel.Live(render)
     for control in (kind_box, convention, imp_cut, perf_cut):
-        control.observe(update, names="value")
-    update()
+        control.observe(live, names="value")
+    live.now()
     controls = {"kind": kind_box, "convention": convention, "importance": imp_cut, "performance": perf_cut}
-    return _panel.panel("<b>Matrix explorer</b>: move the crosshair and watch the quadrants change.",
-                        [kind_box, w.HBox([convention, imp_cut, perf_cut])], output, controls)
+    title = (f"<b>{html.escape(_('Matrix explorer'))}</b>: "
+             + html.escape(_("move the crosshair and watch the quadrants change."), quote=False))
+    return _panel.panel(title, [kind_box, w.HBox([convention, imp_cut, perf_cut])], output, controls, live=live)

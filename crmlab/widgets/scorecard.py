@@ -16,16 +16,26 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from crmlab import scorecard as _scorecard
-from crmlab.widgets import _panel
+from crmlab.i18n import N_, translate
+from crmlab.i18n import gettext as _
+from crmlab.widgets import _panel, _svg
 
 __all__ = ["weights_view", "WeightsView", "scorecard_weights"]
+
+#: Colours of the statuses (crmlab.plots.STATUS_COLOURS) and of a perspective without data.
+_NO_DATA = "#BBBBBB"
+_STATUSES = ("on track", "at risk", "off track")
+# The perspectives as a verdict sentence names them.
+_SHORT = {"financial": N_("financial"), "customer": N_("customer"), "internal_process": N_("internal process"),
+          "learning_growth": N_("learning & growth")}
+_COLUMNS = {"name": N_("name"), "weight": N_("weight"), "achievement": N_("achievement"),
+            "contribution": N_("contribution"), "status": N_("status")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,22 +80,25 @@ def weights_view(card: _scorecard.Scorecard | None = None, weights=None) -> Weig
         if card is None:
             card = _default_card()
         if not isinstance(card, _scorecard.Scorecard):
-            return WeightsView(False, f"card must be a Scorecard (from crmlab.scorecard.from_frame); "
-                                      f"got {type(card).__name__}")
+            return WeightsView(False, _("card must be a Scorecard (from crmlab.scorecard.from_frame); "
+                                        "got {type}").format(type=type(card).__name__))
         if weights is None:
             weights = card.perspective_weights.to_dict()
         if not hasattr(weights, "items"):
-            return WeightsView(False, f"weights must map perspectives to numbers; got {type(weights).__name__}")
+            return WeightsView(False, _("weights must map perspectives to numbers; got {type}").format(
+                type=type(weights).__name__))
         raw = {}
         for key, value in weights.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                return WeightsView(False, f"The weight of {key} must be a finite number; got {value!r}.")
+                return WeightsView(False, _("The weight of {key} must be a finite number; got {value}.").format(
+                    key=key, value=repr(value)))
             if value < 0:
-                return WeightsView(False, f"The weight of {key} must not be negative; got {value:g}.")
+                return WeightsView(False, _("The weight of {key} must not be negative; got {value}.").format(
+                    key=key, value=f"{value:g}"))
             raw[key] = float(value)
         total = sum(raw.values())
         if total <= 0:
-            return WeightsView(False, "Set at least one weight above 0.")
+            return WeightsView(False, _("Set at least one weight above 0."))
         normalised = {k: v / total for k, v in raw.items()}
         new = card.reweight(normalised)
     except Exception as exc:  # the planner shows any problem as text instead of raising
@@ -93,29 +106,59 @@ def weights_view(card: _scorecard.Scorecard | None = None, weights=None) -> Weig
     shown = new.perspective_weights
     weakest = new.by_perspective()["contribution"].sub(shown).idxmin()
     printed = _scorecard.percent_label(new.total, thresholds=new.thresholds)
-    message = (f"Total score {printed} of target ({new.status}). "
-               f"The largest shortfall is in {_scorecard.PERSPECTIVE_NAMES[weakest].rsplit(' ', 1)[0].lower()}.")
+    where = _(_SHORT[weakest]) if weakest in _SHORT else str(weakest)
+    message = _("Total score {total} of target ({status}). The largest shortfall is in {perspective}.").format(
+        total=printed, status=translate(new.status), perspective=where)
     return WeightsView(True, message, shown, new)
 
 
-def _png(card: _scorecard.Scorecard) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from crmlab.plots.evaluation import scorecard_plot
-
-    fig = Figure(figsize=(8, 4.5), dpi=90)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    scorecard_plot(card, ax=ax, by="contribution")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    return buffer.getvalue()
+def _two_lines(name: str) -> str:
+    """'Internal process 内部流程' → English on one line, Chinese on the next (as the matplotlib figure writes it)."""
+    head, _sep, tail = str(name).rpartition(" ")
+    return f"{head}\n{tail}" if head else tail
 
 
-def _table_html(card: _scorecard.Scorecard) -> str:
-    table = card.by_perspective()[["name", "weight", "achievement", "contribution", "status"]]
-    return table.to_html(float_format=lambda x: f"{x:.3f}", border=0, index=False, classes="crmlab-scorecard-table")
+def figure_svg(card: _scorecard.Scorecard, perspectives: pd.DataFrame | None = None) -> str:
+    """Each perspective's weight (outline) and weighted contribution (filled, by status), as an SVG.
+
+    The figure of ``crmlab.plots.evaluation.scorecard_plot(card, by="contribution")``.
+
+    >>> svg = figure_svg(weights_view().card)
+    >>> svg.count('class="crmlab-svg-bar"'), "Contribution to the total score: 0.924 (at risk)" in svg
+    (4, True)
+    """
+    from crmlab.plots import STATUS_COLOURS
+
+    colours = {**STATUS_COLOURS, "no data": _NO_DATA}
+    p = card.by_perspective() if perspectives is None else perspectives
+    weights, contributions = p["weight"].to_numpy(dtype=float), p["contribution"].to_numpy(dtype=float)
+    labels = [_("{contribution} of {weight}").format(contribution=f"{c:.3f}", weight=f"{w:.2f}")
+              if math.isfinite(c) and math.isfinite(w) else _("n/a") for w, c in zip(weights, contributions)]
+    legend = [("outline", "#555555", _("weight"))] + [
+        ("fill", colours[s], _("contribution, {status}").format(status=translate(s))) for s in _STATUSES]
+    return _svg.bar_chart([_two_lines(translate(n)) for n in p["name"]], contributions.tolist(),
+                          [colours.get(s, _NO_DATA) for s in p["status"]], outline=weights.tolist(),
+                          labels=labels, legend=legend,
+                          title=_("Contribution to the total score: {total} ({status})").format(
+                              total=f"{card.total:.3f}", status=translate(card.status)),
+                          ylabel=_("weight (outline) and weight × achievement"), no_data=_("nothing to draw"))
+
+
+def _table_html(card: _scorecard.Scorecard, perspectives: pd.DataFrame | None = None) -> str:
+    """The perspectives' weight, achievement, contribution and status as an HTML table (written directly:
+    pandas' ``to_html`` took a third of an update)."""
+    p = card.by_perspective() if perspectives is None else perspectives
+    head = "".join(f"<th>{html.escape(_(label))}</th>" for label in _COLUMNS.values())
+
+    def number(x) -> str:
+        return f"{x:.3f}" if isinstance(x, (int, float)) and math.isfinite(x) else html.escape(_("n/a"))
+
+    rows = "".join(
+        f"<tr><td>{html.escape(translate(str(name)))}</td><td>{number(w)}</td><td>{number(a)}</td>"
+        f"<td>{number(c)}</td><td>{html.escape(translate(str(status)))}</td></tr>"
+        for name, w, a, c, status in zip(p["name"], p["weight"], p["achievement"], p["contribution"], p["status"]))
+    return (f"<table border='0' class='dataframe crmlab-scorecard-table' style='border-collapse:collapse'>"
+            f"<thead><tr style='text-align:right'>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def scorecard_weights(card: _scorecard.Scorecard | None = None):
@@ -140,37 +183,44 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
     rows = []
     for perspective, weight in start.items():
         slider = w.FloatSlider(value=round(float(weight), 2), min=0.0, max=1.0, step=0.01,
-                               description=_scorecard.PERSPECTIVE_NAMES[perspective],
+                               description=translate(_scorecard.PERSPECTIVE_NAMES[perspective]),
                                style={"description_width": "17em"}, layout=w.Layout(width="38em"),
-                               continuous_update=False, readout_format=".2f")
+                               continuous_update=True, readout_format=".2f")
         share = w.HTML()
         sliders[perspective] = slider
         shares[perspective] = share
         rows.append(w.HBox([slider, share]))
-    reset = w.Button(description="Reset weights", icon="undo")
+    reset = w.Button(description=_("Reset weights"), icon="undo")
     output = _panel.Output()
 
-    def update(_change=None):
+    def render():
         view = weights_view(base, {p: s.value for p, s in sliders.items()})
         if not view.ok:
             for share in shares.values():
-                share.value = ""
+                output.put(share, "")
             output.fail(view.message)
             return
         for p, share in shares.items():
-            share.value = f"<span style='color:#555'>→ {view.weights.get(p, 0.0):.1%} of the total</span>"
-        if output.show(lambda: _png(view.card), lambda: _table_html(view.card)):
-            output.verdict.value = f"<div><b>{html.escape(view.message)}</b></div>"
+            text = _("→ {share} of the total").format(share=f"{view.weights.get(p, 0.0):.1%}")
+            output.put(share, f"<span style='color:#555'>{html.escape(text)}</span>")
+        perspectives = view.card.by_perspective()  # once for the figure and the table
+        output.show(lambda: figure_svg(view.card, perspectives), lambda: _table_html(view.card, perspectives),
+                    f"<div><b>{html.escape(view.message)}</b></div>")
+
+    live = _panel.Live(render)
 
     def on_reset(_button=None):
         for p, s in sliders.items():
+            s.unobserve(live, names="value")
             s.value = round(float(start[p]), 2)
-        update()
+            s.observe(live, names="value")
+        live.now()
 
     for slider in sliders.values():
-        slider.observe(update, names="value")
+        slider.observe(live, names="value")
     reset.on_click(on_reset)
-    update()
-    box = _panel.panel("<b>Scorecard weights planner</b>: how much should each perspective count? "
-                       "Slider values are relative and renormalised to sum to 1.", rows, output, sliders, reset)
-    return box
+    live.now()
+    title = (f"<b>{html.escape(_('Scorecard weights planner'))}</b>: "
+             + html.escape(_("how much should each perspective count? Slider values are relative and renormalised "
+                             "to sum to 1."), quote=False))
+    return _panel.panel(title, rows, output, sliders, reset, live)

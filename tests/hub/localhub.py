@@ -36,7 +36,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
-PNG = b"\x89PNG\r\n\x1a\n"
+#: How the planner's figure (an SVG in an HTML widget's value) begins.
+SVG = "<svg"
 
 
 class HubError(RuntimeError):
@@ -436,7 +437,7 @@ class Kernel:
             state = self.comms.setdefault(content["comm_id"], {})
             state.update(data.get("state", {}))
             for path, buffer in zip(data.get("buffer_paths", []), msg.get("buffers", [])):
-                if len(path) == 1:  # binary traits (an Image's PNG) travel as buffers
+                if len(path) == 1:  # binary traits (an Image's bytes) travel as buffers
                     state[path[0]] = bytes(buffer)
         return msg
 
@@ -489,12 +490,15 @@ class Kernel:
                 raise HubError(f"{self.student.name}: cell failed: {reply.get('ename')}: {reply.get('evalue')}")
         return results
 
-    def move(self, comm_id: str, value, watch: str, timeout: float = 60) -> tuple[float, bytes, list[dict]]:
+    def move(self, comm_id: str, value, watch: str, timeout: float = 60) -> tuple[float, str, list[dict]]:
         """Send the slider's comm update (as a frontend does when it is dragged) and wait for ``watch``.
 
         Returns the seconds from sending the change until the kernel's update of widget ``watch``
-        (the planner's figure) with a new PNG arrived, that PNG, and every widget update seen meanwhile.
+        (the planner's figure, an HTML widget) with a new SVG ``value`` arrived, that SVG, and every
+        widget update seen meanwhile. The planner coalesces changes and sends its update just after
+        the kernel reports idle, under the same parent message, so both are waited for.
         """
+        before = self.comms.get(watch, {}).get("value")
         start = time.monotonic()
         msg_id = self._send("shell", "comm_msg", {"comm_id": comm_id, "data": {
             "method": "update", "state": {"value": value}, "buffer_paths": []}})
@@ -509,10 +513,10 @@ class Kernel:
             if msg["msg_type"] == "comm_msg":
                 data = msg["content"]["data"]
                 updates.append({"comm_id": msg["content"]["comm_id"], **data})
-                if msg["content"]["comm_id"] == watch and ["value"] in data.get("buffer_paths", []):
-                    png = msg["buffers"][data["buffer_paths"].index(["value"])]
-                    if bytes(png).startswith(PNG) and figure is None:
-                        figure, elapsed = bytes(png), time.monotonic() - start
+                svg = data.get("state", {}).get("value")
+                if msg["content"]["comm_id"] == watch and isinstance(svg, str) and svg.startswith(SVG) \
+                        and svg != before and figure is None:
+                    figure, elapsed = svg, time.monotonic() - start
             elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 idle = True
         return elapsed, figure, updates
@@ -572,7 +576,7 @@ PLANNER_CELL = """\
 from crmlab.widgets import tco_planner
 planner = tco_planner()
 display(planner)
-print(planner.controls["users"].model_id, planner.image.model_id, planner.verdict.model_id)
+print(planner.controls["users"].model_id, planner.figure.model_id, planner.verdict.model_id)
 """
 
 

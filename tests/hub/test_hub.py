@@ -100,15 +100,15 @@ def _one_student(hub, i, repo_url, exercise):
                 "    print(fb.correct, fb.message.splitlines()[0])\n")
         answered, _ = kernel.execute(code)
         ids = lh.open_planner(kernel)
-        before = kernel.comms[ids["image"]].get("value", b"")
-        elapsed, png, updates = kernel.move(ids["users"], _moved_users(i), ids["image"])
+        before = kernel.comms[ids["image"]].get("value", "")
+        elapsed, svg, updates = kernel.move(ids["users"], _moved_users(i), ids["image"])
         seen_verdicts = [u["state"]["value"] for u in updates
                          if u["comm_id"] == ids["verdict"] and "value" in u.get("state", {})]
         processes = hub.user_processes(name)  # while the chapter's kernel is still open
     finally:
         kernel.close()
     return {"name": name, "student": student, "seconds": seconds, "outputs": outputs, "answered": answered,
-            "png_before": before, "png_after": png, "verdicts": seen_verdicts, "planner_seconds": elapsed,
+            "figure_before": before, "figure_after": svg, "verdicts": seen_verdicts, "planner_seconds": elapsed,
             "processes": processes}
 
 
@@ -168,8 +168,8 @@ def test_every_student_moved_the_planner_and_got_their_own_new_figure(klass):
 
     for i, r in enumerate(klass):
         assert "error" not in r, r.get("error")
-        assert r["png_after"].startswith(lh.PNG) and r["png_before"].startswith(lh.PNG), r["name"]
-        assert r["png_after"] != r["png_before"], f"{r['name']}: the figure did not change"
+        assert r["figure_after"].startswith(lh.SVG) and r["figure_before"].startswith(lh.SVG), r["name"]
+        assert r["figure_after"] != r["figure_before"], f"{r['name']}: the figure did not change"
         values = {name: spec[5] for name, spec in CONTROLS.items()}
         expected = planner_view(**{**values, "users": _moved_users(i)}).message
         assert any(html.escape(expected) in v for v in r["verdicts"]), \
