@@ -38,7 +38,7 @@ from crmlab._results import ResultMixin, one_line_repr
 from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
 
-__all__ = ["COMPONENTS", "RULES", "validate", "total", "by_year", "by_component", "audit", "simulate",
+__all__ = ["COMPONENTS", "RULES", "validate", "total", "by_year", "by_component", "audit", "readable_audit", "simulate",
            "Simulation", "short_view_gap", "with_contingency", "cost_per_user", "read_items", "write_items", "plan_tco", "TCOPlan"]
 
 #: The chapter's eight TCO components, in the order it lists them.
@@ -215,14 +215,19 @@ def audit(items) -> pd.DataFrame:
     grand = _checks.finite_result("total", clean["amount"].sum(), "items.amount")
     rows = []
 
-    def add(rule, value, note="", ok=None, judged="the value"):
+    # The frame's text is English (it is data: tests and code read it); attrs["crmlab_text"] keeps each
+    # text as (template, fields) so that readable_audit() can show it in the language in use.
+    texts = {}
+
+    def add(rule, value, note=("", {}), ok=None, judged=(_JUDGED_VALUE, {})):
         low, high = RULES[rule]
         if ok is None:
             ok = pd.NA if value is None or np.isnan(value) else bool(low - 1e-12 <= value <= high + 1e-12)
         if ok is pd.NA:
-            judged = "not assessed"
+            judged = (_JUDGED_NOT_ASSESSED, {})
+        texts[rule] = {"judged on": judged, "note": note}
         rows.append({"rule": rule, "value": value, "expected": f"{low:.0%}–{high:.0%}", "ok": ok,
-                     "judged on": judged, "note": note})
+                     "judged on": _english(judged), "note": _english(note)})
 
     def every_year_ok(rule, shares):
         low, high = RULES[rule]
@@ -234,12 +239,11 @@ def audit(items) -> pd.DataFrame:
     rule = "maintenance per year / licence price"
     if paid.any():
         ratios = years.loc[paid, "maintenance"] / owned[paid]  # inf when nothing is licensed yet
-        note = ", ".join(f"y{y} {v:.1%}" for y, v in ratios.items())
         finite = ratios[np.isfinite(ratios)]
-        add(rule, float(finite.mean()) if finite.size else float("inf"), note, every_year_ok(rule, ratios),
-            judged=f"every year in range ({len(ratios)} years, see note); value = their mean")
+        add(rule, float(finite.mean()) if finite.size else float("inf"), _yearly_note(ratios),
+            every_year_ok(rule, ratios), judged=(_JUDGED_EVERY_YEAR, {"n": len(ratios)}))
     else:
-        add(rule, float("nan"), "not assessed: no maintenance in the plan")
+        add(rule, float("nan"), (N_("not assessed: no maintenance in the plan"), {}))
 
     if "purpose" in clean or "item" in clean:
         if "purpose" in clean:
@@ -248,7 +252,8 @@ def audit(items) -> pd.DataFrame:
             reserve = clean["item"].astype(str).str.contains("contingen", case=False)
         add("contingency / total TCO", _share(clean.loc[reserve, "amount"].sum(), grand))
     else:
-        add("contingency / total TCO", float("nan"), "not assessed: needs a purpose or item column to find the reserve")
+        add("contingency / total TCO", float("nan"),
+            (N_("not assessed: needs a purpose or item column to find the reserve"), {}))
 
     initial = clean["phase"].astype(str).eq("initial") if "phase" in clean else clean["year"].eq(1)
     initial_cost = clean.loc[initial, "amount"].sum()
@@ -258,22 +263,72 @@ def audit(items) -> pd.DataFrame:
         if horizon == 5:
             add(rule, value)
         else:
-            add(rule, value, f"not assessed: the plan covers {horizon} years, the rule is for a 5-year TCO", pd.NA)
+            add(rule, value, (N_("not assessed: the plan covers {horizon} years, the rule is for a 5-year TCO"),
+                              {"horizon": horizon}), pd.NA)
 
     for rule, purpose in (("keep running per year from year 3 / year's cost", "keep_running"),
                           ("competitive advantage per year from year 3 / year's cost", "advantage")):
         yearly = years.loc[3:, "total"]
         yearly = yearly[yearly > 0]
         if "purpose" not in clean or yearly.empty:
-            add(rule, float("nan"), "not assessed: needs a purpose column and costs from year 3 on")
+            add(rule, float("nan"), (N_("not assessed: needs a purpose column and costs from year 3 on"), {}))
             continue
         spend = clean[clean["purpose"].astype(str).eq(purpose)].groupby("year")["amount"].sum()
         shares = spend.reindex(yearly.index, fill_value=0.0) / yearly
-        note = ", ".join(f"y{y} {v:.1%}" for y, v in shares.items())
-        add(rule, float(shares.mean()), note, every_year_ok(rule, shares),
-            judged=f"every year {int(shares.index.min())}–{int(shares.index.max())} in range (see note); "
-                   "value = their mean")
-    return pd.DataFrame(rows).set_index("rule")
+        add(rule, float(shares.mean()), _yearly_note(shares), every_year_ok(rule, shares),
+            judged=(_JUDGED_YEARS, {"first": int(shares.index.min()), "last": int(shares.index.max())}))
+    frame = pd.DataFrame(rows).set_index("rule")
+    frame.attrs["crmlab_text"] = texts
+    return frame
+
+
+_JUDGED_VALUE = N_("the value")
+_JUDGED_NOT_ASSESSED = N_("not assessed")
+_JUDGED_EVERY_YEAR = N_("every year in range ({n} years, see note); value = their mean")
+_JUDGED_YEARS = N_("every year {first}–{last} in range (see note); value = their mean")
+_YEAR_SHARE = N_("y{year} {share:.1%}")
+#: The rules' names as a person reads them (audit()'s index stays the English names).
+_RULE_NAMES = (N_("maintenance per year / licence price"), N_("contingency / total TCO"),
+               N_("initial purchase / 5-year TCO"), N_("ongoing support / 5-year TCO"),
+               N_("keep running per year from year 3 / year's cost"),
+               N_("competitive advantage per year from year 3 / year's cost"))
+
+
+def _yearly_note(shares: pd.Series) -> tuple:
+    return ("years", [(int(y), float(v)) for y, v in shares.items()])
+
+
+def _text(entry, translate) -> str:
+    template, fields = entry
+    if template == "years":
+        return ", ".join(translate(_YEAR_SHARE).format(year=y, share=v) for y, v in fields)
+    return translate(template).format(**fields) if template else ""
+
+
+def _english(entry) -> str:
+    return _text(entry, lambda text: text)
+
+
+def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`audit`'s frame with its rule names, ``judged on`` and ``note`` in the language in use.
+
+    The frame :func:`audit` returns is data (English rule names index it); this is the copy to show.
+
+    >>> from crmlab import datasets, i18n
+    >>> with i18n.language("zh"):
+    ...     readable_audit(audit(datasets.load("crm_costs"))).index[1]
+    '应急费用 / TCO 总额'
+    """
+    if not isinstance(frame, pd.DataFrame) or "crmlab_text" not in frame.attrs:
+        raise TypeError(_("frame must be the table tco.audit() returns; got {type}").format(
+            type=type(frame).__name__))
+    texts = frame.attrs["crmlab_text"]
+    shown = frame.copy()
+    for column in ("judged on", "note"):
+        shown[column] = [_text(texts[rule][column], _) if rule in texts else frame.at[rule, column]
+                         for rule in frame.index]
+    shown.index = pd.Index([_(rule) for rule in frame.index], name=_("rule"))
+    return shown
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,14 +5,13 @@ figure (written by :mod:`crmlab.widgets._svg`, no matplotlib at update time) and
 HTML table, and shows a message instead of raising when its inputs or its drawing fail.
 ipywidgets is imported when a panel is built.
 
-Updates follow the hand: sliders send every position while they are dragged, and
-:class:`Live` coalesces them. In a kernel (an asyncio loop is running) a change only
-marks the planner dirty and schedules one update with ``loop.call_soon``; that update
-reads the controls' current values, so positions queued meanwhile are dropped and the
-last one wins. ipykernel runs such a callback between two shell messages, so while a
-drag keeps positions coming, the update right after another one waits (``call_later``)
-for as long as the last one took: the kernel then spends at most half its time drawing,
-the other half marks the queued positions dirty at no cost, and no backlog builds up.
+Updates follow the hand: sliders send every position while they are dragged, and no
+backlog builds up, for two reasons. The front end sends a widget's changes one at a time
+(ipywidgets' ``msg_throttle``: a new position waits for the kernel to finish the last one
+and merges with any later position, so the last one always wins). And :class:`Live`
+coalesces what reaches the kernel anyway: in a kernel (an asyncio loop is running) a change
+only marks the planner dirty and schedules one update with ``loop.call_soon``; that update
+reads the controls' current values, so positions that arrived meanwhile are not drawn.
 Without a running loop (tests, the book build, doctests) it updates at once. A value
 that is already on screen is never sent again.
 """
@@ -78,10 +77,9 @@ def running_loop():
 class Live:
     """A planner's observer that coalesces control changes into one update of the output.
 
-    Call it as a traitlets observer: with a running loop it schedules ``render`` once (a
-    second change before it runs schedules nothing more): at the loop's next turn, or, right
-    after an update, when as long again as that update took has passed. Without a running
-    loop it renders now. :meth:`now` renders at once, whatever is pending; ``renders`` counts
+    Call it as a traitlets observer: with a running loop it schedules ``render`` once, at the
+    loop's next turn (a second change before it runs schedules nothing more, and the render
+    reads the controls' latest values). Without a running loop it renders now. :meth:`now` renders at once, whatever is pending; ``renders`` counts
     the renders done and ``seconds`` is how long the last one took.
     """
 
@@ -100,11 +98,9 @@ class Live:
         if self.pending:
             return
         self.pending = True
-        wait = self.seconds - (time.perf_counter() - self._ended)
-        if wait > 0:
-            loop.call_later(min(wait, 0.25), self._scheduled)
-        else:
-            loop.call_soon(self._scheduled)
+        # No extra wait: the front end already sends a model at most one change at a time (ipywidgets'
+        # msg_throttle: the next position waits for the kernel's idle and merges with later ones).
+        loop.call_soon(self._scheduled)
 
     def _scheduled(self) -> None:
         if self.pending:

@@ -210,7 +210,10 @@ def _table_html(frame: pd.DataFrame) -> str:
     shown = frame[cols].sort_values(info["importance"], ascending=False)
     shown = shown.assign(quadrant=[translate(str(q)) for q in shown["quadrant"]]) if "quadrant" in cols else shown
     shown = shown.rename(columns={c: _(_COLUMNS[c]) for c in cols if c in _COLUMNS})
-    return shown.to_html(float_format=lambda x: f"{x:.2f}", border=0, classes="crmlab-matrix-table")
+    table = shown.to_html(float_format=lambda x: f"{x:.2f}", border=0, classes="crmlab-matrix-table")
+    # Inline cell padding: a widget's HTML is not styled like a notebook's tables in every front end.
+    return table.replace("<td>", "<td style='padding:2px 12px 2px 0'>").replace(
+        "<th>", "<th style='padding:2px 12px 2px 0;text-align:left'>")
 
 
 def _slider_range(scale) -> tuple[float, float]:

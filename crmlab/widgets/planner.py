@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from crmlab import tco as _tco
-from crmlab.i18n import N_, pgettext
+from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
 from crmlab.widgets import _panel, _svg
 
@@ -105,10 +105,10 @@ def planner_view(**values) -> PlannerView:
 
 def _audit_html(plan: _tco.TCOPlan) -> str:
     rows = []
-    for rule, row in plan.audit.iterrows():
+    for rule, row in _tco.readable_audit(plan.audit).iterrows():
         ok = None if pd.isna(row["ok"]) else bool(row["ok"])
         mark, colour, words = _MARKS[ok]
-        mark = pgettext("audit verdict", mark) if mark != "–" else mark
+        mark = _(mark) if mark != "–" else mark
         value = "" if not math.isfinite(row["value"]) else f"{row['value']:.1%}"
         rows.append(f"<tr><td style='{_PAD};color:{colour};font-weight:bold' title='{html.escape(_(words))}'>"
                     f"{html.escape(mark)}</td>"

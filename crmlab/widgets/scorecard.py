@@ -144,18 +144,24 @@ def figure_svg(card: _scorecard.Scorecard, perspectives: pd.DataFrame | None = N
                           ylabel=_("weight (outline) and weight × achievement"), no_data=_("nothing to draw"))
 
 
+# Inline cell padding: a widget's HTML is not styled like a notebook's tables in every front end.
+_CELL = "padding:2px 12px 2px 0"
+_NUM = _CELL + ";text-align:right"
+
+
 def _table_html(card: _scorecard.Scorecard, perspectives: pd.DataFrame | None = None) -> str:
     """The perspectives' weight, achievement, contribution and status as an HTML table (written directly:
     pandas' ``to_html`` took a third of an update)."""
     p = card.by_perspective() if perspectives is None else perspectives
-    head = "".join(f"<th>{html.escape(_(label))}</th>" for label in _COLUMNS.values())
+    head = "".join(f"<th style='{_CELL};text-align:left'>{html.escape(_(label))}</th>" for label in _COLUMNS.values())
 
     def number(x) -> str:
         return f"{x:.3f}" if isinstance(x, (int, float)) and math.isfinite(x) else html.escape(_("n/a"))
 
     rows = "".join(
-        f"<tr><td>{html.escape(translate(str(name)))}</td><td>{number(w)}</td><td>{number(a)}</td>"
-        f"<td>{number(c)}</td><td>{html.escape(translate(str(status)))}</td></tr>"
+        f"<tr><td style='{_CELL}'>{html.escape(translate(str(name)))}</td><td style='{_NUM}'>{number(w)}</td>"
+        f"<td style='{_NUM}'>{number(a)}</td><td style='{_NUM}'>{number(c)}</td>"
+        f"<td style='{_CELL}'>{html.escape(translate(str(status)))}</td></tr>"
         for name, w, a, c, status in zip(p["name"], p["weight"], p["achievement"], p["contribution"], p["status"]))
     return (f"<table border='0' class='dataframe crmlab-scorecard-table' style='border-collapse:collapse'>"
             f"<thead><tr style='text-align:right'>{head}</tr></thead><tbody>{rows}</tbody></table>")
