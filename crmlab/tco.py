@@ -101,7 +101,10 @@ def total(items, rate=None) -> float:
     >>> total(pd.DataFrame({"component": ["other"] * 2, "year": [1, 2], "amount": [110.0, 121.0]}), rate=0.1)
     200.0
     """
-    clean = validate(items)
+    return _total(validate(items), rate)
+
+
+def _total(clean: pd.DataFrame, rate=None) -> float:
     with np.errstate(over="ignore", invalid="ignore"):
         if rate is None:
             return _checks.finite_result("total", float(clean["amount"].sum()), "items.amount")
@@ -211,7 +214,11 @@ def audit(items) -> pd.DataFrame:
     >>> round(float(row["value"]), 4), row["expected"], bool(row["ok"])
     (0.0601, '10%–15%', False)
     """
-    clean = _nonempty(validate(items))
+    return _audit(_nonempty(validate(items)))
+
+
+def _audit(clean: pd.DataFrame, years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`audit` of validated items (``years``: their :func:`by_year` table, when already at hand)."""
     grand = _checks.finite_result("total", clean["amount"].sum(), "items.amount")
     rows = []
 
@@ -231,33 +238,41 @@ def audit(items) -> pd.DataFrame:
 
     def every_year_ok(rule, shares):
         low, high = RULES[rule]
-        return bool(shares.between(low - 1e-12, high + 1e-12).all())
+        return bool(np.all((shares >= low - 1e-12) & (shares <= high + 1e-12)))
 
-    years = _by_year(clean)
-    owned = years["licenses"].cumsum()
-    paid = years["maintenance"] > 0
+    # numpy arrays rather than Series: the planner audits a new plan on every slider move.
+    years = _by_year(clean) if years is None else years
+    year_index = years.index.to_numpy()
+    yearly_total = years["total"].to_numpy()
+    amount = clean["amount"].to_numpy(dtype=float)
+    purpose = clean["purpose"].astype(str).to_numpy() if "purpose" in clean else None
+    owned = np.cumsum(years["licenses"].to_numpy())
+    maintenance = years["maintenance"].to_numpy()
+    paid = maintenance > 0
     rule = "maintenance per year / licence price"
     if paid.any():
-        ratios = years.loc[paid, "maintenance"] / owned[paid]  # inf when nothing is licensed yet
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = maintenance[paid] / owned[paid]  # inf when nothing is licensed yet
         finite = ratios[np.isfinite(ratios)]
-        add(rule, float(finite.mean()) if finite.size else float("inf"), _yearly_note(ratios),
+        add(rule, float(finite.mean()) if finite.size else float("inf"), _yearly_note(year_index[paid], ratios),
             every_year_ok(rule, ratios), judged=(_JUDGED_EVERY_YEAR, {"n": len(ratios)}))
     else:
         add(rule, float("nan"), (N_("not assessed: no maintenance in the plan"), {}))
 
-    if "purpose" in clean or "item" in clean:
-        if "purpose" in clean:
-            reserve = clean["purpose"].astype(str).eq("contingency")
+    if purpose is not None or "item" in clean:
+        if purpose is not None:
+            reserve = purpose == "contingency"
         else:
-            reserve = clean["item"].astype(str).str.contains("contingen", case=False)
-        add("contingency / total TCO", _share(clean.loc[reserve, "amount"].sum(), grand))
+            reserve = clean["item"].astype(str).str.contains("contingen", case=False).to_numpy()
+        add("contingency / total TCO", _share(amount[reserve].sum(), grand))
     else:
         add("contingency / total TCO", float("nan"),
             (N_("not assessed: needs a purpose or item column to find the reserve"), {}))
 
-    initial = clean["phase"].astype(str).eq("initial") if "phase" in clean else clean["year"].eq(1)
-    initial_cost = clean.loc[initial, "amount"].sum()
-    horizon = int(years.index.max())
+    initial = (clean["phase"].astype(str).to_numpy() == "initial") if "phase" in clean \
+        else clean["year"].to_numpy() == 1
+    initial_cost = amount[initial].sum()
+    horizon = int(year_index.max())
     for rule, value in (("initial purchase / 5-year TCO", _share(initial_cost, grand)),
                         ("ongoing support / 5-year TCO", _share(grand - initial_cost, grand))):
         if horizon == 5:
@@ -266,17 +281,18 @@ def audit(items) -> pd.DataFrame:
             add(rule, value, (N_("not assessed: the plan covers {horizon} years, the rule is for a 5-year TCO"),
                               {"horizon": horizon}), pd.NA)
 
-    for rule, purpose in (("keep running per year from year 3 / year's cost", "keep_running"),
-                          ("competitive advantage per year from year 3 / year's cost", "advantage")):
-        yearly = years.loc[3:, "total"]
-        yearly = yearly[yearly > 0]
-        if "purpose" not in clean or yearly.empty:
+    late = (year_index >= 3) & (yearly_total > 0)
+    year_of = clean["year"].to_numpy(dtype=np.int64)
+    for rule, kind in (("keep running per year from year 3 / year's cost", "keep_running"),
+                       ("competitive advantage per year from year 3 / year's cost", "advantage")):
+        if purpose is None or not late.any():
             add(rule, float("nan"), (N_("not assessed: needs a purpose column and costs from year 3 on"), {}))
             continue
-        spend = clean[clean["purpose"].astype(str).eq(purpose)].groupby("year")["amount"].sum()
-        shares = spend.reindex(yearly.index, fill_value=0.0) / yearly
-        add(rule, float(shares.mean()), _yearly_note(shares), every_year_ok(rule, shares),
-            judged=(_JUDGED_YEARS, {"first": int(shares.index.min()), "last": int(shares.index.max())}))
+        mine = purpose == kind
+        spend = np.bincount(year_of[mine] - 1, weights=amount[mine], minlength=len(year_index))[:len(year_index)]
+        shares = spend[late] / yearly_total[late]
+        add(rule, float(shares.mean()), _yearly_note(year_index[late], shares), every_year_ok(rule, shares),
+            judged=(_JUDGED_YEARS, {"first": int(year_index[late].min()), "last": int(year_index[late].max())}))
     frame = pd.DataFrame(rows).set_index("rule")
     frame.attrs["crmlab_text"] = texts
     return frame
@@ -294,8 +310,8 @@ _RULE_NAMES = (N_("maintenance per year / licence price"), N_("contingency / tot
                N_("competitive advantage per year from year 3 / year's cost"))
 
 
-def _yearly_note(shares: pd.Series) -> tuple:
-    return ("years", [(int(y), float(v)) for y, v in shares.items()])
+def _yearly_note(years, shares) -> tuple:
+    return ("years", [(int(y), float(v)) for y, v in zip(years, shares)])
 
 
 def _text(entry, translate) -> str:
@@ -670,14 +686,15 @@ class TCOPlan(ResultMixin):
         cost = self.total
         benefit = float(self.benefits.sum())
         if cost > 0 and benefit > 5 * cost:
-            notes.append(f"the benefits are {benefit / cost:,.0f} times the TCO: check that the benefit fits a "
-                         f"project of {self.assumptions['users']:,} users")
+            notes.append(_("the benefits are {times:,.0f} times the TCO: check that the benefit fits a project of "
+                           "{users:,} users").format(times=benefit / cost, users=self.assumptions["users"]))
         if np.isfinite(a.irr) and a.irr > 1.0:
-            notes.append(f"an IRR of {a.irr:.0%} a year means the money doubles in under a year: an IRR this high "
-                         "usually reveals a tiny outlay or overstated benefits, not a great project")
+            notes.append(_("an IRR of {irr:.0%} a year means the money doubles in under a year: an IRR this high "
+                           "usually reveals a tiny outlay or overstated benefits, not a great project").format(
+                irr=a.irr))
         if self.roi > 3.0 and not notes:
-            notes.append(f"an ROI of {self.roi:.0%} is far beyond what CRM business cases report: check the "
-                         "benefit assumption")
+            notes.append(_("an ROI of {roi:.0%} is far beyond what CRM business cases report: check the benefit "
+                           "assumption").format(roi=self.roi))
         return notes
 
     @property
@@ -686,17 +703,22 @@ class TCOPlan(ResultMixin):
         return float(self.items["amount"].sum())
 
     @cached_property
+    def _clean(self) -> pd.DataFrame:
+        # Validated once: the planner asks a new plan for all of these on every slider move.
+        return _nonempty(validate(self.items))
+
+    @cached_property
     def present_value(self) -> float:
         """Total cost discounted to year 0 (end-of-year amounts)."""
-        return total(self.items, rate=self.rate)
+        return _total(self._clean, rate=self.rate)
 
     @cached_property
     def by_year(self) -> pd.DataFrame:
-        return by_year(self.items)
+        return _by_year(self._clean)
 
     @cached_property
     def audit(self) -> pd.DataFrame:
-        return audit(self.items)
+        return _audit(self._clean, self.by_year)
 
     @cached_property
     def cashflows(self) -> np.ndarray:

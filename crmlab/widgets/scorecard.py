@@ -206,12 +206,13 @@ def scorecard_weights(card: _scorecard.Scorecard | None = None):
                 output.put(share, "")
             output.fail(view.message)
             return
+        perspectives = view.card.by_perspective()  # once for the figure and the table
+        # The figure and the table first: each value is a message of its own, and they are what the eye follows.
+        output.show(lambda: figure_svg(view.card, perspectives), lambda: _table_html(view.card, perspectives),
+                    f"<div><b>{html.escape(view.message)}</b></div>")
         for p, share in shares.items():
             text = _("→ {share} of the total").format(share=f"{view.weights.get(p, 0.0):.1%}")
             output.put(share, f"<span style='color:#555'>{html.escape(text)}</span>")
-        perspectives = view.card.by_perspective()  # once for the figure and the table
-        output.show(lambda: figure_svg(view.card, perspectives), lambda: _table_html(view.card, perspectives),
-                    f"<div><b>{html.escape(view.message)}</b></div>")
 
     live = _panel.Live(render)
 
