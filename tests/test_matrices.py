@@ -433,7 +433,7 @@ def test_matrix_explorer_reacts_and_never_raises():
     box = matrix_explorer()
     assert "crmlab-planner" in box._dom_classes
     assert any("crmlab-planner-output" in child._dom_classes for child in box.children)
-    assert box.image is box.figure and "crmlab-planner-figure" in box.figure._dom_classes
+    assert box.image is box.figure and "<div class='crmlab-planner-figure'" in box.view.value
     first_image, first_verdict = box.figure.value, box.verdict.value
     assert first_image.startswith("<svg") and "Concentrate here" in first_verdict
     box.controls["convention"].value = "median"

@@ -25,8 +25,12 @@ def test_widget_contract():
     box = widgets.tco_planner()
     assert "crmlab-planner" in box._dom_classes
     outputs = [c for c in box.children if "crmlab-planner-output" in getattr(c, "_dom_classes", ())]
-    assert len(outputs) == 1 and set(outputs[0].children) == {box.verdict, box.figure, box.table}
-    assert box.image is box.figure and "crmlab-planner-figure" in box.figure._dom_classes
+    # One HTML widget shows the three parts, each in a div of its own class: an update is one message.
+    assert len(outputs) == 1 and outputs[0].children == (box.view,)
+    assert box.image is box.figure and box.figure.model_id == box.verdict.model_id == box.view.model_id
+    for part, css in ((box.verdict, "crmlab-verdict"), (box.figure, "crmlab-planner-figure"),
+                      (box.table, "crmlab-planner-table")):
+        assert f"<div class='{css}'" in box.view.value and part.value in box.view.value
     assert set(box.controls) == set(planner.CONTROLS)
     verdict, image, table = _shown(box)
     assert verdict.startswith("<div") and "NPV 2.86 million CNY at 8.0%" in verdict and "ROI 27%" in verdict
@@ -133,12 +137,12 @@ def test_sliders_update_live_and_unchanged_values_are_not_resent():
     box = widgets.tco_planner()
     assert all(c.continuous_update for c in box.controls.values())
     sent = []
-    for name in ("figure", "table", "verdict"):
-        getattr(box, name).observe(lambda change, name=name: sent.append(name), names="value")
+    box.view.observe(lambda change: sent.append(change["new"]), names="value")
     box.update()  # same controls: the same output, nothing sent again
     assert sent == []
     box.controls["users"].value = 900
-    assert sorted(sent) == ["figure", "table", "verdict"]
+    # One message carries the new figure, table and verdict together.
+    assert len(sent) == 1 and box.figure.value in sent[0] and "NPV" in sent[0] and "<table" in sent[0]
 
 
 def test_changes_in_a_running_loop_coalesce_into_one_update_with_the_last_values():

@@ -317,7 +317,7 @@ def test_planner_widget_updates_and_survives():
     assert "crmlab-planner" in box._dom_classes
     output = [c for c in box.children if "crmlab-planner-output" in getattr(c, "_dom_classes", ())]
     assert len(output) == 1
-    assert box.image is box.figure and "crmlab-planner-figure" in box.figure._dom_classes
+    assert box.image is box.figure and "<div class='crmlab-planner-figure'" in box.view.value
     first_verdict, first_figure, first_table = box.verdict.value, box.figure.value, box.table.value
     assert "92.4%" in first_verdict and first_figure.startswith("<svg")
     assert "Contribution to the total score: 0.924 (at risk)" in first_figure

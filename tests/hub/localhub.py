@@ -514,7 +514,7 @@ class Kernel:
                 data = msg["content"]["data"]
                 updates.append({"comm_id": msg["content"]["comm_id"], **data})
                 svg = data.get("state", {}).get("value")
-                if msg["content"]["comm_id"] == watch and isinstance(svg, str) and svg.startswith(SVG) \
+                if msg["content"]["comm_id"] == watch and isinstance(svg, str) and SVG in svg \
                         and svg != before and figure is None:
                     figure, elapsed = svg, time.monotonic() - start
             elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
