@@ -39,9 +39,10 @@ def feedback_text(exc: BaseException) -> str:
     """What a student may read about a failed test case: the assertion's own message, capped."""
     if isinstance(exc, AssertionError):
         text = " ".join(str(exc).split()) if exc.args else ""
-        text = text or "the answer is not right"
+        text = text or _("the answer is not right")
         return text if len(text) <= FEEDBACK_CHARS else text[: FEEDBACK_CHARS - 1] + "…"
-    return f"the answer could not be checked ({type(exc).__name__}): is it blank, or of the wrong kind?"
+    return _("the answer could not be checked ({error}): is it blank, or of the wrong kind?").format(
+        error=type(exc).__name__)
 
 
 def names_in_tests(tests_dir) -> dict[str, list[str]]:
