@@ -177,7 +177,7 @@ def test_component_and_quadrant_colours_match_the_matplotlib_figures():
 
     assert {c: _svg.hex_colour(v) for c, v in money.COMPONENT_COLOURS.items()} == planner.COMPONENT_COLOURS
     assert money.COMPONENT_LABELS == planner.COMPONENT_LABELS
-    assert customers.QUADRANT_COLOURS == mx.QUADRANT_COLOURS and customers._LAYOUT == mx._LAYOUT
+    assert customers.QUADRANT_COLOURS is mx.QUADRANT_COLOURS and customers._LAYOUT is mx._LAYOUT  # one definition
 
 
 def test_scorecard_figure_has_the_contribution_plot_content():

@@ -19,12 +19,29 @@ from pathlib import Path
 
 from crmlab.i18n import gettext as _
 
-__all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS_COLOURS"]
+__all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS_COLOURS", "QUADRANT_COLOURS",
+           "QUADRANT_LAYOUT"]
 
 #: Colour-blind-safe qualitative palette used across the workbook (seaborn's "colorblind").
 PALETTE = "colorblind"
 #: Traffic-light colours for statuses (colour-blind-safe blue/orange/vermillion rather than green/red).
 STATUS_COLOURS = {"on track": "#0072B2", "at risk": "#E69F00", "off track": "#D55E00"}
+#: One colour per matrix quadrant (colour-blind-safe): the "act" quadrants warm, the "fine" ones cool.
+QUADRANT_COLOURS = {
+    "concentrate here": "#D55E00",
+    "keep up the good work": "#0072B2",
+    "low priority": "#7f7f7f",
+    "possible overkill": "#E69F00",
+    "urgent weakness": "#D55E00",
+    "competitive strength": "#0072B2",
+    "minor weakness": "#E69F00",
+    "minor strength": "#009E73",
+}
+#: Quadrant order in the matrices: top-left, top-right, bottom-left, bottom-right.
+QUADRANT_LAYOUT = {
+    "pem": ("concentrate here", "keep up the good work", "low priority", "possible overkill"),
+    "rpm": ("urgent weakness", "competitive strength", "minor weakness", "minor strength"),
+}
 
 _CJK_FILE = "NotoSansCJKsc-Regular.otf"
 

@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from crmlab import _checks
 from crmlab._checks import fail
+from crmlab.plots import QUADRANT_COLOURS, QUADRANT_LAYOUT
 from crmlab.i18n import gettext as _
 from crmlab.i18n import translate
 
@@ -35,22 +36,7 @@ __all__ = [
     "holdout_plot",
 ]
 
-#: One colour per quadrant (colour-blind-safe): the "act" quadrants warm, the "fine" ones cool.
-QUADRANT_COLOURS = {
-    "concentrate here": "#D55E00",
-    "keep up the good work": "#0072B2",
-    "low priority": "#7f7f7f",
-    "possible overkill": "#E69F00",
-    "urgent weakness": "#D55E00",
-    "competitive strength": "#0072B2",
-    "minor weakness": "#E69F00",
-    "minor strength": "#009E73",
-}
-# Quadrant order in the matrices: top-left, top-right, bottom-left, bottom-right.
-_LAYOUT = {
-    "pem": ("concentrate here", "keep up the good work", "low priority", "possible overkill"),
-    "rpm": ("urgent weakness", "competitive strength", "minor weakness", "minor strength"),
-}
+_LAYOUT = QUADRANT_LAYOUT
 
 
 def _families() -> list[str]:

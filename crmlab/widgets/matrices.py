@@ -26,6 +26,7 @@ import pandas as pd
 from crmlab import matrices
 from crmlab.i18n import N_, pgettext, translate
 from crmlab.i18n import gettext as _
+from crmlab.plots import QUADRANT_COLOURS, QUADRANT_LAYOUT
 from crmlab.widgets import _panel, _svg
 
 __all__ = ["matrix_view", "MatrixView", "matrix_explorer"]
@@ -33,22 +34,8 @@ __all__ = ["matrix_view", "MatrixView", "matrix_explorer"]
 _KINDS = {"pem": N_("Performance-evaluation matrix (PEM)"), "rpm": N_("Relative-performance matrix (RPM)")}
 _CONVENTIONS = {"mean": N_("mean of the attributes"), "median": N_("median of the attributes"),
                 "point": N_("a fixed point")}
-#: The quadrants' colours of crmlab.plots.customers (kept here so an update never imports matplotlib;
-#: tests/test_svg.py checks that the two agree), and their order: top left, top right, bottom left, bottom right.
-QUADRANT_COLOURS = {
-    "concentrate here": "#D55E00",
-    "keep up the good work": "#0072B2",
-    "low priority": "#7f7f7f",
-    "possible overkill": "#E69F00",
-    "urgent weakness": "#D55E00",
-    "competitive strength": "#0072B2",
-    "minor weakness": "#E69F00",
-    "minor strength": "#009E73",
-}
-_LAYOUT = {
-    "pem": ("concentrate here", "keep up the good work", "low priority", "possible overkill"),
-    "rpm": ("urgent weakness", "competitive strength", "minor weakness", "minor strength"),
-}
+# The quadrants' colours and order, shared with crmlab.plots.customers (crmlab.plots imports no matplotlib).
+_LAYOUT = QUADRANT_LAYOUT
 _COLUMNS = {"name": N_("name"), "importance": N_("importance"), "performance": N_("performance"),
             "gap": N_("gap"), "quadrant": N_("quadrant")}
 
