@@ -173,10 +173,16 @@ def test_tco_figure_of_a_zero_cost_plan_says_n_a_not_nan():
 
 
 def test_component_and_quadrant_colours_match_the_matplotlib_figures():
+    import seaborn as sns
+
+    from crmlab import tco as _tco
     from crmlab.plots import customers, money
 
-    assert {c: _svg.hex_colour(v) for c, v in money.COMPONENT_COLOURS.items()} == planner.COMPONENT_COLOURS
-    assert money.COMPONENT_LABELS == planner.COMPONENT_LABELS
+    # One definition (crmlab.plots, no matplotlib there), in crmlab.tco's order, seaborn's colorblind colours.
+    assert money.COMPONENT_COLOURS is planner.COMPONENT_COLOURS
+    assert money.COMPONENT_LABELS is planner.COMPONENT_LABELS
+    assert tuple(planner.COMPONENT_LABELS) == tuple(planner.COMPONENT_COLOURS) == _tco.COMPONENTS
+    assert list(planner.COMPONENT_COLOURS.values()) == sns.color_palette("colorblind", len(_tco.COMPONENTS)).as_hex()
     assert customers.QUADRANT_COLOURS is mx.QUADRANT_COLOURS and customers._LAYOUT is mx._LAYOUT  # one definition
 
 

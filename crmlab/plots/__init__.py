@@ -17,10 +17,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
 
 __all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS_COLOURS", "QUADRANT_COLOURS",
-           "QUADRANT_LAYOUT"]
+           "QUADRANT_LAYOUT", "COMPONENT_LABELS", "COMPONENT_COLOURS"]
 
 #: Colour-blind-safe qualitative palette used across the workbook (seaborn's "colorblind").
 PALETTE = "colorblind"
@@ -42,6 +43,17 @@ QUADRANT_LAYOUT = {
     "pem": ("concentrate here", "keep up the good work", "low priority", "possible overkill"),
     "rpm": ("urgent weakness", "competitive strength", "minor weakness", "minor strength"),
 }
+
+# The TCO components (crmlab.tco.COMPONENTS, in that order) as legends name and colour them: defined here,
+# where nothing imports matplotlib, for both the charts (crmlab.plots.money) and the planner's SVG.
+#: Readable names of the TCO components for legends (translated where they are shown).
+COMPONENT_LABELS = {"licenses": N_("licences"), "maintenance": N_("maintenance"), "hardware": N_("hardware"),
+                    "telecom": N_("telecom"), "external_services": N_("external services"),
+                    "vendor_services": N_("vendor services"), "internal_staff": N_("internal staff"),
+                    "other": N_("other")}
+#: One fixed colour per TCO component, so every chart of the chapter matches: seaborn's "colorblind" in order.
+COMPONENT_COLOURS = dict(zip(COMPONENT_LABELS, ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161",
+                                                "#fbafe4", "#949494")))
 
 _CJK_FILE = "NotoSansCJKsc-Regular.otf"
 

@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from crmlab import _checks
 from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
+from crmlab.plots import COMPONENT_COLOURS, COMPONENT_LABELS
 from crmlab.tco import COMPONENTS
 
 __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_plan", "plot_simulation",
@@ -29,13 +30,6 @@ __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_
            "COMPONENT_LABELS"]
 
 POSITIVE, NEGATIVE, NEUTRAL = "#0072B2", "#D55E00", "#555555"
-#: Readable names of the TCO components for legends.
-COMPONENT_LABELS = {"licenses": N_("licences"), "maintenance": N_("maintenance"), "hardware": N_("hardware"),
-                    "telecom": N_("telecom"), "external_services": N_("external services"),
-                    "vendor_services": N_("vendor services"), "internal_staff": N_("internal staff"),
-                    "other": N_("other")}
-#: One fixed colour per TCO component, so every chart of the chapter matches.
-COMPONENT_COLOURS = dict(zip(COMPONENTS, sns.color_palette("colorblind", len(COMPONENTS))))
 
 
 def _axes(ax, size=(8.0, 5.0)):

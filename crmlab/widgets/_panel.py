@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import math
-import time
 
 
 class Part:
@@ -126,16 +124,14 @@ class Live:
 
     Call it as a traitlets observer: with a running loop it schedules ``render`` once, at the
     loop's next turn (a second change before it runs schedules nothing more, and the render
-    reads the controls' latest values). Without a running loop it renders now. :meth:`now` renders at once, whatever is pending; ``renders`` counts
-    the renders done and ``seconds`` is how long the last one took.
+    reads the controls' latest values). Without a running loop it renders now. :meth:`now` renders at
+    once, whatever is pending; ``renders`` counts the renders done.
     """
 
     def __init__(self, render):
         self._render = render
         self.pending = False
         self.renders = 0
-        self.seconds = 0.0
-        self._ended = -math.inf
 
     def __call__(self, _change=None) -> None:
         loop = running_loop()
@@ -156,12 +152,7 @@ class Live:
     def now(self, _change=None) -> None:
         self.pending = False
         self.renders += 1
-        start = time.perf_counter()
-        try:
-            self._render()
-        finally:
-            self._ended = time.perf_counter()
-            self.seconds = self._ended - start
+        self._render()
 
 
 def panel(title: str, rows: list, output: Output, controls: dict, reset=None, live: Live | None = None):

@@ -24,6 +24,7 @@ import pandas as pd
 from crmlab import tco as _tco
 from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
+from crmlab.plots import COMPONENT_COLOURS, COMPONENT_LABELS
 from crmlab.widgets import _panel, _svg
 
 __all__ = ["planner_view", "PlannerView", "tco_planner", "CONTROLS"]
@@ -45,16 +46,6 @@ _MARKS = {True: (N_("within"), "#1b7837", N_("within the chapter's range")),
           False: (N_("outside"), "#b2182b", N_("outside the chapter's range")),
           None: ("–", "#666666", N_("not assessed"))}
 _HEADERS = (N_("verdict"), N_("chapter rule of thumb"), N_("plan"), N_("expected"), N_("judged on"))
-# The component names and colours of crmlab.plots.money (same words, so the same translations), kept
-# here so that an update never imports matplotlib; tests/test_svg.py checks that the two agree.
-COMPONENT_LABELS = {"licenses": N_("licences"), "maintenance": N_("maintenance"), "hardware": N_("hardware"),
-                    "telecom": N_("telecom"), "external_services": N_("external services"),
-                    "vendor_services": N_("vendor services"), "internal_staff": N_("internal staff"),
-                    "other": N_("other")}
-#: seaborn's "colorblind" palette (crmlab.plots.PALETTE), one colour per TCO component in order.
-COLORBLIND = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
-              "#56b4e9")
-COMPONENT_COLOURS = dict(zip(_tco.COMPONENTS, COLORBLIND))
 
 
 @dataclass(frozen=True, eq=False)
