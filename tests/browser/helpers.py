@@ -491,10 +491,12 @@ def exercise_roundtrip(page, exercise_id: str, shots: Path | None = None,
         try:
             before = _feedback_text(widget)
             enter_answer(widget, ex.kind, text)
-            if ex.kind in ("number", "labels"):
-                # Wait for the verdict a box that checks on change gives: ipywidgets may hold a typed
-                # value back while the box's previous update is in flight, yet sends clicks at once,
-                # so a click right after typing can reach the kernel before the value does.
+            if ex.kind in ("number", "labels") and before:
+                # Editing the box clears the old verdict: wait for that, because ipywidgets may hold a
+                # typed value back while the box's previous update is in flight, yet sends clicks at
+                # once, so a click right after typing could reach the kernel before the value does.
+                # With no verdict shown yet (the first answer) nothing of this box is in flight, and
+                # the value leaves with the typing itself, before the clicks below.
                 try:
                     _wait_feedback(widget, lambda t: t != before, "", min(3.0, timeout))
                 except AssertionError:
@@ -614,13 +616,14 @@ def _control_moves(page, planner):
 
 
 def planner_responds(page, planner, name: str, shots: Path | None = None,
-                     timeout: float = WIDGET_TIMEOUT) -> dict:
+                     timeout: float = WIDGET_TIMEOUT, controls: int | None = None) -> dict:
     """Move every control of ``planner`` in turn and assert that each changes its figure, without error.
 
     Controls are moved in order (sliders, dropdowns, toggles, radios, number boxes, check boxes;
     those enabled when the planner first shows). After each move the figure (``.crmlab-planner-figure``:
     an SVG, or an <img>) must change within ``timeout``, and the table (``.crmlab-planner-table``) too,
     unless the control is one the table does not depend on; the output must show no error.
+    ``controls`` moves only the first few (the JupyterLab tests move all of them; an app test needs one).
     """
     planner.scroll_into_view_if_needed()
     output = planner.locator(".crmlab-planner-output").first
@@ -634,7 +637,7 @@ def planner_responds(page, planner, name: str, shots: Path | None = None,
     time.sleep(0.5)  # let the first render settle
     if shots is not None:
         planner.screenshot(path=str(shots / f"{slug(name)}-before.png"))
-    moves = _control_moves(page, planner)
+    moves = _control_moves(page, planner)[:controls]
     if not moves:
         raise AssertionError(f"planner {name}: no enabled control found to move")
     ignores = _table_ignores()

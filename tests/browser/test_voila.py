@@ -100,5 +100,6 @@ def test_chapter_renders_as_an_app_and_its_widgets_respond(nb, voila_page):
     if nb.exercises:
         helpers.exercise_roundtrip(page, nb.exercises[0], shots)
     if nb.planners:
-        helpers.planner_responds(page, page.locator(".crmlab-planner").first, nb.planners[0], shots)
+        # One control is enough to show the app's planner is live: the JupyterLab tests move every control.
+        helpers.planner_responds(page, page.locator(".crmlab-planner").first, nb.planners[0], shots, controls=1)
     print(f"{nb.name}: app ready and checked in {time.monotonic() - start:.1f} s")

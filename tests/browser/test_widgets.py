@@ -19,6 +19,7 @@ import pytest
 from . import helpers
 
 NOTEBOOKS = [nb for nb in helpers.discover() if nb.has_widgets]
+# Ids start with the notebook's name: `make test`'s scheduler (conftest.py) keeps a notebook's tests on one worker.
 EXERCISES = [pytest.param(nb, ex, id=f"{nb.name}::{ex}") for nb in NOTEBOOKS for ex in nb.exercises]
 PLANNERS = [pytest.param(nb, i, id=f"{nb.name}::{name}#{i}") for nb in NOTEBOOKS for i, name in enumerate(nb.planners)]
 
