@@ -60,17 +60,31 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(START_$(EDITION))
 
-# The browser tests run second, on their own, so JupyterLab in Chromium does not compete with nbval's
-# kernels for the CPU; without Chromium they are skipped and `-rs` prints why.
+# Two pytest runs at once, each spreading its tests over JOBS workers a unit at a time (a file; in the browser
+# tests a notebook; see conftest.py), slowest first: the unit tests, doctests and every notebook (nbval), and the
+# browser tests (JupyterLab, Voila and the book in Chromium; without Chromium they are skipped and `-rs` says
+# why). The browser run is a process of its own because Playwright keeps an event loop running in its
+# workers, which the planners' unit tests must not see; its report is printed when both have finished
+# (and kept in test-artifacts/browser-tests.log). The browser tests mostly wait on a page or a kernel, so the
+# two runs share two cores well.
 test: $(STAMP) $(PROXY_STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab $(NOTEBOOKS) $(NBVAL)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
+	@mkdir -p test-artifacts
+	@$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --durations=10 tests/browser \
+		> test-artifacts/browser-tests.log 2>&1 & browser=$$!; \
+	trap 'kill $$browser 2>/dev/null' INT TERM; \
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --durations=10 --ignore=tests/browser tests crmlab \
+		$(NOTEBOOKS) $(NBVAL); first=$$?; \
+	wait $$browser; second=$$?; \
+	echo; echo "=== browser tests (python -m pytest tests/browser; log in test-artifacts/browser-tests.log) ==="; \
+	cat test-artifacts/browser-tests.log; \
+	echo "make test: unit tests and notebooks exit $$first, browser tests exit $$second"; \
+	exit $$(( first || second ))
 
 unit: $(STAMP) $(PROXY_STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs --ignore=tests/browser tests crmlab
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --ignore=tests/browser tests crmlab
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NOTEBOOKS) $(NBVAL)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope $(NOTEBOOKS) $(NBVAL)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m crmlab.execute $(NOTEBOOKS)
@@ -91,7 +105,7 @@ bench: $(STAMP)
 BOOK ?= build
 
 browser-test: $(STAMP) $(PROXY_STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -rs tests/browser
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs tests/browser
 
 # Jupyter Book 1.x pins Sphinx 7 and docutils 0.21, older than what the test tools may bring, so the
 # book gets its own venv; MathJax 3 comes from npm (crmlab/book/package.json) into the site's _static.
