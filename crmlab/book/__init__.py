@@ -46,8 +46,8 @@ from pathlib import Path
 from crmlab.i18n import N_, get_language
 from crmlab.i18n import gettext as _
 
-__all__ = ["build", "stage", "snapshot_widget", "student_case", "glossary_entries", "glossary_markdown", "link_terms",
-           "jupyter_book_command", "CASE_VIEWS"]
+__all__ = ["build", "up_to_date", "stage", "snapshot_widget", "student_case", "glossary_entries",
+           "glossary_markdown", "link_terms", "jupyter_book_command", "CASE_VIEWS"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -824,10 +824,63 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
         for path in out.rglob(leftover):
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     _finish_pages(out, cases, editions)
-    (out / MARKER).write_text(f"built by crmlab.book.build in {seconds:.1f} s\n", encoding="utf-8")
+    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, editions, command)
+    (out / MARKER).write_text(f"built by crmlab.book.build in {seconds:.1f} s\ninputs {digest}\n", encoding="utf-8")
     if warnings:
         raise RuntimeError(f"jupyter-book built {out} with {len(warnings)} warning(s):\n" + "\n".join(warnings))
     return out / "index.html"
+
+
+def _inputs_digest(root: Path, notebooks, cases, repository, jupyterhub, editions, command) -> str:
+    """A SHA-256 of everything a book is built from: the workbook's notebooks, cases and Chinese edition,
+    crmlab itself (the staging, the quiz pages, the catalogues, the pinned MathJax), the settings and the
+    Jupyter Book executable."""
+    import hashlib
+
+    import crmlab
+
+    sha = hashlib.sha256(repr((sorted(map(str, notebooks)) if notebooks is not None else None, cases, repository,
+                               jupyterhub, list(editions), list(command))).encode())
+    package = Path(crmlab.__file__).resolve().parent
+    folders = [root / "notebooks", root / "cases", root / "zh", package]
+    for folder in folders:
+        files = sorted(f for f in folder.rglob("*") if f.is_file() and not {"__pycache__", "node_modules",
+                                                                               ".ipynb_checkpoints"} & set(f.parts))
+        for f in files:
+            sha.update(f"\0{f.relative_to(folder.parent).as_posix()}\0".encode())
+            sha.update(f.read_bytes())
+    return sha.hexdigest()
+
+
+def up_to_date(out="build", root=None, notebooks: Iterable | None = None, cases: str = "student",
+               repository: str | None = None, jupyterhub: str | None = None, jupyter_book=None,
+               editions: Iterable[str] | None = None) -> bool:
+    """Whether the book in ``out`` is what :func:`build` with these arguments would build now.
+
+    True when ``out`` holds a book built from the same notebooks, cases, Chinese edition, crmlab and
+    settings (compared by a SHA-256 of their content, recorded by :func:`build`): rebuilding would
+    give the same pages, so a test or a deployment can use them as they are. The arguments are those
+    of :func:`build`.
+
+    Examples
+    --------
+    >>> up_to_date("no-such-folder")
+    False
+    """
+    from crmlab.cli import workbook_root
+
+    out = Path(out)
+    try:
+        recorded = (out / MARKER).read_text(encoding="utf-8").split()
+        command = jupyter_book_command(jupyter_book)
+    except (OSError, RuntimeError):  # no book there, or no Jupyter Book to build one
+        return False
+    root = Path(root).resolve() if root is not None else workbook_root()
+    if editions is None:
+        editions = [e for e in EDITION_DIRS if e == "en" or (root / EDITION_DIRS[e] / "notebooks").is_dir()]
+    editions = list(dict.fromkeys(editions))
+    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, editions, command)
+    return (out / "index.html").is_file() and "inputs" in recorded and recorded[recorded.index("inputs") + 1] == digest
 
 
 def _jupyter_book(command: list[str], source: Path) -> tuple[Path, float, list[str]]:

@@ -1,10 +1,12 @@
 """The published workbook (crmlab.book.build, Jupyter Book): read in Chromium with the network cut off.
 
-The book is built once from a temporary copy of the workbook, from the notebooks' stored outputs, with
-launch buttons configured. Then every page is loaded from disk (and once from a local HTTP server):
-no request may leave the machine, internal links reach pages and anchors, images load, formulas are
-typeset by the book's own MathJax 3, search finds the key terms, dark mode toggles, an exercise checks
-an answer in the page with no kernel, and no case page holds a solution.
+The book is the one ``make book`` publishes (the checkout's build/, when crmlab.book.up_to_date says it
+is current; else it is built once from a temporary copy of the workbook, from the notebooks' stored
+outputs), and chapter 04 is published on its own with launch buttons configured. Then every page is
+loaded from disk (and once from a local HTTP server): no request may leave the machine, internal links
+reach pages and anchors, images load, formulas are typeset by the book's own MathJax 3, search finds
+the key terms, dark mode toggles, an exercise checks an answer in the page with no kernel, and no case
+page holds a solution.
 
 Jupyter Book lives in its own venv (``make book`` makes ``.bookvenv``); without it these tests skip.
 """
@@ -33,20 +35,39 @@ JUPYTERHUB = "https://hub.example.edu"
 LOCAL = ("file:", "data:", "blob:", "about:")
 
 
-@pytest.fixture(scope="session")
-def built(workbook):
+def _jupyter_book_or_skip():
     try:
         crmbook.jupyter_book_command()
     except RuntimeError as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def built(workbook):
+    """The book as ``make book`` publishes it: the checkout's build/ when it is up to date (CI builds it
+    right before the tests), else built here from the workbook copy."""
+    _jupyter_book_or_skip()
+    published = helpers.workbook_root() / "build"
+    if crmbook.up_to_date(published, root=helpers.workbook_root()):
+        (helpers.artifacts_dir("book") / "build.txt").write_text(f"{published}: up to date, not rebuilt\n")
+        return published / "index.html"
     out = workbook / "_site"
     start = time.perf_counter()
-    index = crmbook.build(out=out, root=workbook, repository=REPOSITORY, jupyterhub=JUPYTERHUB)
+    index = crmbook.build(out=out, root=workbook)
     seconds = time.perf_counter() - start
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     (helpers.artifacts_dir("book") / "build.txt").write_text(f"{seconds:.1f} s, {size / 1e6:.1f} MB, "
                                                               f"{len(list(out.rglob('*.html')))} pages\n")
     return index
+
+
+@pytest.fixture(scope="session")
+def launching(workbook):
+    """The English edition, published with both launch buttons configured (the chapters link to each other
+    and to the cases, so no smaller book builds without broken links)."""
+    _jupyter_book_or_skip()
+    return crmbook.build(out=workbook / "_site_launch", root=workbook, editions=["en"], repository=REPOSITORY,
+                         jupyterhub=JUPYTERHUB)
 
 
 def _pages(built) -> list[Path]:
@@ -123,18 +144,25 @@ def test_no_request_leaves_the_machine_from_a_local_server(built, offline_contex
     threading.Thread(target=server.serve_forever, daemon=True).start()
     leaks_before = len(offline_context.leaks)
     page = offline_context.new_page()
-    failed = []
-    page.on("requestfailed", lambda r: failed.append(r.url))
+    missing = []
+    # A file the book lacks is a 404 response; a request that fails otherwise is missing too, unless it was
+    # aborted (a font MathJax asks for while the next page is already loading: not a missing file).
+    page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and missing.append(f"{r.failure} {r.url}"))
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         for path in ("index.html", "notebooks/04_economic_value_added.html", "notebooks/05_tco_planning.html",
                      "glossary.html", "search.html?q=TCO"):
             page.goto(f"{base}/{path}", wait_until="networkidle")
+            # MathJax typesets (and fetches its fonts) after the load: let it finish before the next page.
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                          " ? MathJax.startup.promise.then(() => true) : true")
+            page.wait_for_load_state("networkidle")
     finally:
         page.close()
         server.shutdown()
     assert len(offline_context.leaks) == leaks_before, offline_context.leaks[leaks_before:]
-    assert not [u for u in failed if "127.0.0.1" in u], f"local files missing: {failed}"
+    assert not [u for u in missing if "127.0.0.1" in u], f"local files missing: {missing}"
 
 
 def test_the_html_names_no_other_host_for_anything_it_loads(built):
@@ -241,7 +269,7 @@ def test_dark_mode_toggles(built, offline_context):
     assert len(set(colours)) == 2, colours
 
 
-def test_pages_have_contents_prev_next_downloads_print_and_launch_buttons(built, offline_context):
+def test_pages_have_contents_prev_next_downloads_and_print(built, offline_context):
     page = offline_context.new_page()
     page.goto((built.parent / "notebooks" / "04_economic_value_added.html").as_uri())
     found = page.evaluate("""() => ({
@@ -251,8 +279,7 @@ def test_pages_have_contents_prev_next_downloads_print_and_launch_buttons(built,
       next: (document.querySelector('.prev-next-area a.right-next') || {}).href,
       download: Array.from(document.querySelectorAll('a.btn-download-source-button')).map(a => a.href),
       print: document.querySelectorAll('button.btn-download-pdf-button').length,
-      launch: Array.from(document.querySelectorAll('.dropdown-launch-buttons a')).map(a => a.href),
-    })""")
+      })""")
     _shot(page, "chapter-04")
     page.close()
     assert found["toc"] >= 5 and found["sidebar"] >= 10, found
@@ -261,10 +288,17 @@ def test_pages_have_contents_prev_next_downloads_print_and_launch_buttons(built,
     downloaded = Path(unquote(urlsplit(found["download"][0]).path))
     assert nbformat.read(downloaded, as_version=4).cells, "the .ipynb download is not a notebook"
     assert found["print"] == 1
-    binder = [u for u in found["launch"] if u.startswith("https://mybinder.org/v2/gh/example/crmlab/")]
-    hub = [u for u in found["launch"] if u.startswith(f"{JUPYTERHUB}/hub/user-redirect/git-pull?repo=")]
-    assert binder and "notebooks/04_economic_value_added.ipynb" in binder[0], found["launch"]
-    assert hub and "example/crmlab" in unquote(hub[0]) and "04_economic_value_added.ipynb" in hub[0], found["launch"]
+
+
+def test_launch_buttons_open_the_chapter_on_binder_and_through_the_hub(launching, offline_context):
+    page = offline_context.new_page()
+    page.goto((launching.parent / "notebooks" / "04_economic_value_added.html").as_uri())
+    launch = page.evaluate("() => Array.from(document.querySelectorAll('.dropdown-launch-buttons a')).map(a => a.href)")
+    page.close()
+    binder = [u for u in launch if u.startswith("https://mybinder.org/v2/gh/example/crmlab/")]
+    hub = [u for u in launch if u.startswith(f"{JUPYTERHUB}/hub/user-redirect/git-pull?repo=")]
+    assert binder and "notebooks/04_economic_value_added.ipynb" in binder[0], launch
+    assert hub and "example/crmlab" in unquote(hub[0]) and "04_economic_value_added.ipynb" in hub[0], launch
 
 
 def test_glossary_terms_are_linked_from_the_chapters(built, offline_context, pages_in_browser):
