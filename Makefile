@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= test,instructor,browser,hub
 PORT   ?= 8888
 JOBS   ?= 2
+# Workers of the browser run (make test runs it alongside the others: more than two only adds load).
+BROWSER_JOBS ?= 2
 # Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
 
@@ -69,7 +71,7 @@ lab: $(STAMP)
 # two runs share two cores well.
 test: $(STAMP) $(PROXY_STAMP)
 	@mkdir -p test-artifacts
-	@$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --durations=10 tests/browser \
+	@$(BIN)/python -m pytest -n $(BROWSER_JOBS) --dist loadscope -rs --durations=10 tests/browser \
 		> test-artifacts/browser-tests.log 2>&1 & browser=$$!; \
 	trap 'kill $$browser 2>/dev/null' INT TERM; \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --durations=10 --ignore=tests/browser tests crmlab \
@@ -105,7 +107,7 @@ bench: $(STAMP)
 BOOK ?= build
 
 browser-test: $(STAMP) $(PROXY_STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs tests/browser
+	$(BIN)/python -m pytest -n $(BROWSER_JOBS) --dist loadscope -rs tests/browser
 
 # Jupyter Book 1.x pins Sphinx 7 and docutils 0.21, older than what the test tools may bring, so the
 # book gets its own venv; MathJax 3 comes from npm (crmlab/book/package.json) into the site's _static.

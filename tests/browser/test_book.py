@@ -155,9 +155,8 @@ def test_no_request_leaves_the_machine_from_a_local_server(built, offline_contex
                      "glossary.html", "search.html?q=TCO"):
             page.goto(f"{base}/{path}", wait_until="networkidle")
             # MathJax typesets (and fetches its fonts) after the load: let it finish before the next page.
-            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                          " ? MathJax.startup.promise.then(() => true) : true")
-            page.wait_for_load_state("networkidle")
+            page.wait_for_function("() => Array.from(document.querySelectorAll('.math')).every("
+                                   "e => e.querySelector('mjx-container'))", timeout=60_000)
     finally:
         page.close()
         server.shutdown()
