@@ -523,9 +523,12 @@ _SIGNATURE = """el => {
   // hash of its markup (an SVG figure changes there).
   if (!el) return '';
   const imgs = Array.from(el.querySelectorAll('img')).map(i => i.src.length + ':' + i.src.slice(-48));
-  const s = el.innerText + '|' + imgs.join(',') + '|' + el.innerHTML.length;
+  // innerHTML serialises the subtree at every read: read it once (in the loop it cost a planner's SVG
+  // 26,000 serialisations per signature, most of the browser tests' CPU).
+  const markup = el.innerHTML;
+  const s = el.innerText + '|' + imgs.join(',') + '|' + markup.length;
   let h = 5381;
-  for (let i = 0; i < el.innerHTML.length; i++) h = ((h << 5) + h + el.innerHTML.charCodeAt(i)) | 0;
+  for (let i = 0; i < markup.length; i++) h = ((h << 5) + h + markup.charCodeAt(i)) | 0;
   return s.length + ':' + h + ':' + s.slice(0, 2000);
 }"""
 
