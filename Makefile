@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= test,instructor,browser,hub
 PORT   ?= 8888
 JOBS   ?= 2
-# Workers of the browser run (make test runs it alongside the others: more than two only adds load).
+# Workers of the browser run (a third only added load on two cores).
 BROWSER_JOBS ?= 2
 # Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
@@ -62,25 +62,16 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(START_$(EDITION))
 
-# Two pytest runs at once, each spreading its tests over JOBS workers a unit at a time (a file; in the browser
-# tests a notebook; see conftest.py), slowest first: the unit tests, doctests and every notebook (nbval), and the
-# browser tests (JupyterLab, Voila and the book in Chromium; without Chromium they are skipped and `-rs` says
-# why). The browser run is a process of its own because Playwright keeps an event loop running in its
-# workers, which the planners' unit tests must not see; its report is printed when both have finished
-# (and kept in test-artifacts/browser-tests.log). The browser tests mostly wait on a page or a kernel, so the
-# two runs share two cores well.
+# The unit tests, doctests and every notebook (nbval) first, then the browser tests (JupyterLab, Voila and the
+# book in Chromium; without Chromium they are skipped and `-rs` says why) in a pytest of their own: Playwright
+# keeps an event loop running in its workers, which the planners' unit tests must not see. Each run spreads
+# its tests over JOBS workers a unit at a time (a file; in the browser tests a notebook or a Voila app; see
+# conftest.py), slowest first. The two runs do not overlap: on two cores both are CPU-bound, so running them
+# together took longer (12 min 42 s against 11 min 49 s) and starved tests that have time limits.
 test: $(STAMP) $(PROXY_STAMP)
-	@mkdir -p test-artifacts
-	@$(BIN)/python -m pytest -n $(BROWSER_JOBS) --dist loadscope -rs --durations=10 tests/browser \
-		> test-artifacts/browser-tests.log 2>&1 & browser=$$!; \
-	trap 'kill $$browser 2>/dev/null' INT TERM; \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --durations=10 --ignore=tests/browser tests crmlab \
-		$(NOTEBOOKS) $(NBVAL); first=$$?; \
-	wait $$browser; second=$$?; \
-	echo; echo "=== browser tests (python -m pytest tests/browser; log in test-artifacts/browser-tests.log) ==="; \
-	cat test-artifacts/browser-tests.log; \
-	echo "make test: unit tests and notebooks exit $$first, browser tests exit $$second"; \
-	exit $$(( first || second ))
+		$(NOTEBOOKS) $(NBVAL)
+	$(BIN)/python -m pytest -n $(BROWSER_JOBS) --dist loadscope -rs --durations=10 tests/browser
 
 unit: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -rs --ignore=tests/browser tests crmlab
