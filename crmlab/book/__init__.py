@@ -793,13 +793,7 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise FileExistsError(f"{out} exists and is not a crmlab book: choose an empty or new folder")
     root = Path(root).resolve() if root is not None else workbook_root()
-    if editions is None:
-        editions = [e for e in EDITION_DIRS if e == "en" or (root / EDITION_DIRS[e] / "notebooks").is_dir()]
-    editions = list(dict.fromkeys(editions))
-    unknown = [e for e in editions if e not in EDITION_DIRS]
-    if unknown or "en" not in editions:
-        raise ValueError(f"editions must include 'en' and be among {', '.join(map(repr, EDITION_DIRS))}; "
-                         f"got {editions!r}")
+    editions = _editions(root, editions)
     warnings, seconds = [], 0.0
     with tempfile.TemporaryDirectory(prefix="crmlab-book-") as tmp:
         sites = {}
@@ -829,6 +823,18 @@ def build(out="build", root=None, notebooks: Iterable | None = None, cases: str 
     if warnings:
         raise RuntimeError(f"jupyter-book built {out} with {len(warnings)} warning(s):\n" + "\n".join(warnings))
     return out / "index.html"
+
+
+def _editions(root: Path, editions: Iterable[str] | None) -> list[str]:
+    """The editions to publish: ``editions`` checked, or English and every other one ``root`` holds."""
+    if editions is None:
+        editions = [e for e in EDITION_DIRS if e == "en" or (root / EDITION_DIRS[e] / "notebooks").is_dir()]
+    editions = list(dict.fromkeys(editions))
+    unknown = [e for e in editions if e not in EDITION_DIRS]
+    if unknown or "en" not in editions:
+        raise ValueError(f"editions must include 'en' and be among {', '.join(map(repr, EDITION_DIRS))}; "
+                         f"got {editions!r}")
+    return editions
 
 
 def _inputs_digest(root: Path, notebooks, cases, repository, jupyterhub, editions, command) -> str:
@@ -871,16 +877,13 @@ def up_to_date(out="build", root=None, notebooks: Iterable | None = None, cases:
 
     out = Path(out)
     try:
-        recorded = (out / MARKER).read_text(encoding="utf-8").split()
+        recorded = (out / MARKER).read_text(encoding="utf-8").splitlines()
         command = jupyter_book_command(jupyter_book)
     except (OSError, RuntimeError):  # no book there, or no Jupyter Book to build one
         return False
     root = Path(root).resolve() if root is not None else workbook_root()
-    if editions is None:
-        editions = [e for e in EDITION_DIRS if e == "en" or (root / EDITION_DIRS[e] / "notebooks").is_dir()]
-    editions = list(dict.fromkeys(editions))
-    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, editions, command)
-    return (out / "index.html").is_file() and "inputs" in recorded and recorded[recorded.index("inputs") + 1] == digest
+    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, _editions(root, editions), command)
+    return (out / "index.html").is_file() and f"inputs {digest}" in recorded
 
 
 def _jupyter_book(command: list[str], source: Path) -> tuple[Path, float, list[str]]:

@@ -2,11 +2,11 @@
 
 The book is the one ``make book`` publishes (the checkout's build/, when crmlab.book.up_to_date says it
 is current; else it is built once from a temporary copy of the workbook, from the notebooks' stored
-outputs), and chapter 04 is published on its own with launch buttons configured. Then every page is
-loaded from disk (and once from a local HTTP server): no request may leave the machine, internal links
-reach pages and anchors, images load, formulas are typeset by the book's own MathJax 3, search finds
-the key terms, dark mode toggles, an exercise checks an answer in the page with no kernel, and no case
-page holds a solution.
+outputs), and the English edition is published once more with launch buttons configured. Then every
+page is loaded from disk (and once from a local HTTP server): no request may leave the machine, internal
+links reach pages and anchors, images load, formulas are typeset by the book's own MathJax 3, search
+finds the key terms, dark mode toggles, an exercise checks an answer in the page with no kernel, and no
+case page holds a solution.
 
 Jupyter Book lives in its own venv (``make book`` makes ``.bookvenv``); without it these tests skip.
 """
@@ -278,7 +278,7 @@ def test_pages_have_contents_prev_next_downloads_and_print(built, offline_contex
       next: (document.querySelector('.prev-next-area a.right-next') || {}).href,
       download: Array.from(document.querySelectorAll('a.btn-download-source-button')).map(a => a.href),
       print: document.querySelectorAll('button.btn-download-pdf-button').length,
-      })""")
+    })""")
     _shot(page, "chapter-04")
     page.close()
     assert found["toc"] >= 5 and found["sidebar"] >= 10, found
