@@ -458,3 +458,13 @@ def test_planner_calls_are_read_without_running_them():
                                                                                         {"users": 900})
     assert book._widget_call("widgets.matrix_explorer(table)") == ("matrix_explorer", None, None)
     assert book._widget_call("x = 1") is None and book._widget_call("def (:") is None
+
+
+def test_up_to_date_names_a_bad_argument_and_is_false_without_a_book(tmp_path):
+    assert book.up_to_date(tmp_path / "nothing-here") is False
+    with pytest.raises(TypeError, match="out must be a folder"):
+        book.up_to_date(3)
+    with pytest.raises(ValueError, match="cases must be one of 'student', 'instructor'; got 'teacher'"):
+        book.up_to_date(tmp_path, cases="teacher")
+    with pytest.raises(ValueError, match="editions must include 'en'"):
+        book.up_to_date(tmp_path, editions=["fr"])

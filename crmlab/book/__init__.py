@@ -875,14 +875,19 @@ def up_to_date(out="build", root=None, notebooks: Iterable | None = None, cases:
     """
     from crmlab.cli import workbook_root
 
+    if not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a folder (a str or a Path); got {type(out).__name__} {out!r}")
+    if cases not in CASE_VIEWS:
+        raise ValueError(f"cases must be one of {', '.join(map(repr, CASE_VIEWS))}; got {cases!r}")
     out = Path(out)
+    root = Path(root).resolve() if root is not None else workbook_root()
+    editions = _editions(root, editions)
     try:
         recorded = (out / MARKER).read_text(encoding="utf-8").splitlines()
         command = jupyter_book_command(jupyter_book)
     except (OSError, RuntimeError):  # no book there, or no Jupyter Book to build one
         return False
-    root = Path(root).resolve() if root is not None else workbook_root()
-    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, _editions(root, editions), command)
+    digest = _inputs_digest(root, notebooks, cases, repository, jupyterhub, editions, command)
     return (out / "index.html").is_file() and f"inputs {digest}" in recorded
 
 
