@@ -47,6 +47,49 @@ def test_set_theme_rejects_bad_choices():
         plots.set_theme(font_scale=0)
 
 
+def _theme_after(apply) -> tuple[dict, dict]:
+    """rcParams and one-letter colour codes after ``apply()``, starting from matplotlib's defaults."""
+    from matplotlib.colors import colorConverter
+
+    codes = dict(colorConverter.colors)
+    try:
+        with matplotlib.rc_context(matplotlib.rcParamsDefault):
+            apply()
+            return dict(matplotlib.rcParams), {c: colorConverter.colors[c] for c in "bgrmyck"}
+    finally:  # the codes are global: put them back for the other tests
+        colorConverter.colors.clear()
+        colorConverter.colors.update(codes)
+
+
+@pytest.mark.parametrize("context", ["notebook", "talk", "paper", "poster"])
+@pytest.mark.parametrize("font_scale", [1.0, 0.8, 1.3])
+def test_set_theme_applies_what_seaborn_set_theme_would(context, font_scale):
+    """set_theme applies seaborn's whitegrid theme without importing seaborn: the same rcParams, key by key,
+    and the same colour codes as seaborn's set_theme with the workbook's settings (except the default colour
+    map, which stays matplotlib's viridis: seaborn's "rocket" is registered only by importing seaborn)."""
+    sns = pytest.importorskip("seaborn")
+    ours = plots.theme_rc(context, font_scale)
+
+    def seaborns():
+        sns.set_theme(context=context, style="whitegrid", palette=plots.PALETTE, font_scale=font_scale)
+        matplotlib.rcParams.update({k: v for k, v in ours.items() if k not in seaborn_keys})
+
+    from seaborn import rcmod
+
+    seaborn_keys = {*rcmod._style_keys, *rcmod._context_keys, "axes.prop_cycle"} - {"font.family", "axes.titlesize"}
+    theirs, their_codes = _theme_after(seaborns)
+    mine, my_codes = _theme_after(lambda: plots.set_theme(context, font_scale))
+    assert mine.pop("image.cmap") == "viridis" and theirs.pop("image.cmap") == "rocket"
+    assert {k: v for k, v in mine.items() if theirs[k] != v} == {}
+    assert my_codes == their_codes
+    assert list(plots.COLORBLIND) == sns.color_palette("colorblind").as_hex()
+
+
+def test_set_theme_does_not_import_seaborn():
+    loaded = _modules_after("import crmlab; crmlab.plots.set_theme(); from crmlab.plots import money, evaluation")
+    assert "seaborn" not in loaded and "scipy.stats" not in loaded
+
+
 HEAVY = ("matplotlib", "seaborn", "statsmodels", "ipywidgets", "scipy.optimize", "yaml", "nbformat")
 
 

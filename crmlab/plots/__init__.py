@@ -1,7 +1,7 @@
 """Plotting for the workbook: one seaborn theme and a CJK font, plus the chapters' figures.
 
-Nothing here runs on ``import crmlab``: this module imports matplotlib and
-seaborn, and is itself imported only when a figure is drawn. Call
+Nothing here runs on ``import crmlab``: this module is imported only when a figure is drawn, and
+imports matplotlib only when a function needs it (seaborn only for the heatmap). Call
 :func:`set_theme` once at the top of a notebook; it is the only function in
 crmlab that changes matplotlib's global settings.
 
@@ -21,7 +21,7 @@ from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
 
 __all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS_COLOURS", "QUADRANT_COLOURS",
-           "QUADRANT_LAYOUT", "COMPONENT_LABELS", "COMPONENT_COLOURS"]
+           "QUADRANT_LAYOUT", "COMPONENT_LABELS", "COMPONENT_COLOURS", "COLORBLIND", "theme_rc"]
 
 #: Colour-blind-safe qualitative palette used across the workbook (seaborn's "colorblind").
 PALETTE = "colorblind"
@@ -97,43 +97,92 @@ def cjk_font_name() -> str:
     return register_cjk_font()
 
 
+#: seaborn's "colorblind" palette (its ten colours, in order), the colour cycle of every figure.
+COLORBLIND = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
+              "#56b4e9")
+
+# What seaborn 0.13's ``set_theme(context, style="whitegrid", palette="colorblind", font_scale)`` writes into
+# matplotlib's rcParams, kept here so the first cell of a chapter does not import seaborn: seaborn imports
+# scipy.stats, 1.3 of the 2.7 s a kernel spends importing the workbook (measured with ``python -X importtime``).
+# tests/test_plots.py holds these equal to seaborn's own result, key by key, for every context. One difference:
+# the default colour map stays matplotlib's viridis (seaborn's "rocket" exists only once seaborn is imported);
+# no crmlab figure uses the default.
+_WHITEGRID = {
+    "axes.facecolor": "white", "axes.edgecolor": ".8", "axes.grid": True, "axes.axisbelow": True,
+    "axes.labelcolor": ".15", "figure.facecolor": "white", "grid.color": ".8", "grid.linestyle": "-",
+    "text.color": ".15", "xtick.color": ".15", "ytick.color": ".15", "xtick.direction": "out",
+    "ytick.direction": "out", "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "xtick.bottom": False, "xtick.top": False, "ytick.left": False, "ytick.right": False,
+    "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True, "axes.spines.top": True,
+}
+_CONTEXT_FONTS = {"font.size": 12, "axes.labelsize": 12, "axes.titlesize": 12, "xtick.labelsize": 11,
+                  "ytick.labelsize": 11, "legend.fontsize": 11, "legend.title_fontsize": 12}
+_CONTEXT_LINES = {"axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+                  "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25,
+                  "xtick.minor.width": 1, "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6,
+                  "xtick.minor.size": 4, "ytick.minor.size": 4}
+_CONTEXT_SCALE = {"paper": 0.8, "notebook": 1, "talk": 1.5, "poster": 2}
+#: matplotlib's one-letter colour codes ("b", "g", ...) as seaborn remaps them for the "colorblind" palette.
+_COLOUR_CODES = dict(zip("bgrmyck", ("#0173b2", "#029e73", "#d55e00", "#cc78bc", "#ece133", "#56b4e9",
+                                     (0.1, 0.1, 0.1))))
+
+
+def theme_rc(context: str = "notebook", font_scale: float = 1.0) -> dict:
+    """The rcParams :func:`set_theme` applies, as a dict (for ``matplotlib.rc_context``).
+
+    Examples
+    --------
+    >>> rc = theme_rc("talk")
+    >>> rc["axes.linewidth"], rc["font.size"], rc["axes.titlesize"]
+    (1.875, 18.0, 'large')
+    """
+    from cycler import cycler
+    from matplotlib.colors import to_rgb
+
+    from crmlab._checks import choice, number
+
+    choice("context", context, ("notebook", "talk", "paper", "poster"))
+    number("font_scale", font_scale, low=0, low_open=True, high=10)  # past 10 the labels fill the figure
+    scale = _CONTEXT_SCALE[context]
+    rc = {k: v * scale for k, v in _CONTEXT_LINES.items()}
+    rc.update({k: v * scale * font_scale for k, v in _CONTEXT_FONTS.items()})
+    rc.update(_WHITEGRID)
+    rc["axes.prop_cycle"] = cycler("color", [to_rgb(c) for c in COLORBLIND])
+    rc.update({
+        # A list of families turns on matplotlib's per-glyph fallback;
+        # the generic "sans-serif" would only ever use its first font.
+        "font.family": ["DejaVu Sans", register_cjk_font()],
+        "axes.unicode_minus": False,
+        "figure.figsize": (8.0, 4.8),
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "savefig.bbox": "tight",
+        "axes.titleweight": "bold",
+        "axes.titlesize": "large",
+        "legend.frameon": False,
+    })
+    return rc
+
+
 def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
     """Apply the workbook's look: seaborn whitegrid, colour-blind palette, legible sizes, CJK fallback font.
 
     Latin text uses DejaVu Sans; any Chinese character falls back to Noto Sans
     CJK SC glyph by glyph, so labels such as "平衡计分卡 balanced scorecard" render
-    without boxes.
+    without boxes. The settings are seaborn's (:func:`theme_rc`), applied without importing seaborn.
 
     Parameters
     ----------
     context : {"notebook", "talk", "paper", "poster"}
         seaborn context; "talk" for projecting in class.
     font_scale : float
-        Extra scaling of all fonts.
+        Extra scaling of all fonts, above 0 and at most 10.
     """
-    import seaborn as sns
+    import matplotlib as mpl
+    from matplotlib.colors import colorConverter, to_rgb
 
-    from crmlab._checks import choice, number
-
-    choice("context", context, ("notebook", "talk", "paper", "poster"))
-    number("font_scale", font_scale, low=0, low_open=True)
-    family = register_cjk_font()
-    sns.set_theme(
-        context=context,
-        style="whitegrid",
-        palette=PALETTE,
-        font_scale=font_scale,
-        rc={
-            # A list of families turns on matplotlib's per-glyph fallback;
-            # the generic "sans-serif" would only ever use its first font.
-            "font.family": ["DejaVu Sans", family],
-            "axes.unicode_minus": False,
-            "figure.figsize": (8.0, 4.8),
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "savefig.bbox": "tight",
-            "axes.titleweight": "bold",
-            "axes.titlesize": "large",
-            "legend.frameon": False,
-        },
-    )
+    mpl.rcParams.update(theme_rc(context, font_scale))
+    # seaborn's set_theme also points the one-letter colour codes at the palette (color_codes=True)
+    for code, colour in _COLOUR_CODES.items():
+        colorConverter.colors[code] = to_rgb(colour)

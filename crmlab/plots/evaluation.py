@@ -11,12 +11,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Polygon
 
 from crmlab import _checks
 from crmlab.i18n import get_language, translate
 from crmlab.i18n import gettext as _
+from crmlab.plots import COLORBLIND
 from crmlab.scorecard import percent_label
 
 __all__ = [
@@ -134,7 +135,7 @@ def ahp_plot(result, ax=None):
     order = np.lexsort((-np.arange(len(raw)), np.round(raw.to_numpy(), 9)))
     w = raw.iloc[order]
     labels = [_pretty(i) for i in w.index]
-    colour = sns.color_palette("colorblind")[0]
+    colour = COLORBLIND[0]
     ax.barh(labels, w.to_numpy(), color=colour)
     for y, value in enumerate(w.to_numpy()):
         ax.text(value + w.max() * 0.01, y, f"{value:.3f}", va="center", fontsize=10)
@@ -149,7 +150,7 @@ def ahp_plot(result, ax=None):
 
 
 #: Twelve colours a reader can tell apart (seaborn's colour-blind palette plus black and purple), one per line.
-_LINE_COLOURS = [*sns.color_palette("colorblind", 10), (0.0, 0.0, 0.0), (0.42, 0.24, 0.60)]
+_LINE_COLOURS = [*map(to_rgb, COLORBLIND), (0.0, 0.0, 0.0), (0.42, 0.24, 0.60)]
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
 
 

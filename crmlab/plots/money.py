@@ -14,7 +14,6 @@ import matplotlib.pyplot as plt
 from collections.abc import Mapping
 
 import numpy as np
-import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -22,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from crmlab import _checks
 from crmlab.i18n import N_
 from crmlab.i18n import gettext as _
-from crmlab.plots import COMPONENT_COLOURS, COMPONENT_LABELS
+from crmlab.plots import COLORBLIND, COMPONENT_COLOURS, COMPONENT_LABELS
 from crmlab.tco import COMPONENTS
 
 __all__ = ["plot_eva", "plot_tornado", "plot_by_year", "plot_components", "plot_plan", "plot_simulation",
@@ -377,7 +376,7 @@ def plot_eva_trend(table, ax=None, currency: str = "CNY million"):
     """
     _checks.plot_args(locals())  # the input policy, by parameter name
     ax = _axes(ax)
-    colours = dict(zip(sorted(table["firm"].unique()), sns.color_palette("colorblind")))
+    colours = dict(zip(sorted(table["firm"].unique()), COLORBLIND))
     for firm, rows in table.groupby("firm", sort=True):
         ax.plot(rows["year"], rows["net_income"], color=colours[firm], linestyle="--", marker="o", alpha=0.8)
         ax.plot(rows["year"], rows["eva"], color=colours[firm], linewidth=2.2, marker="s", label=firm)
