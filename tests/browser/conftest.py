@@ -86,40 +86,51 @@ def lab(browser, workbook, jupyter_home):
 
 
 class LabNotebooks:
-    """Opens one notebook at a time in JupyterLab and runs it; the last run is reused by later tests."""
+    """Opens one notebook at a time in JupyterLab and runs it; the last run is reused by later tests.
+
+    One page holds JupyterLab for all of them (each notebook opens in the loaded app, see
+    :func:`helpers.lab_run_notebook`); after a notebook that could not be run, the next loads a fresh page.
+    """
 
     def __init__(self, browser, server):
         self.browser, self.server = browser, server
         self.context = browser.new_context(viewport=helpers.VIEWPORT, device_scale_factor=1)
-        self.current = None  # (path, page, run result or the exception raised)
+        self.page = None
+        self.current = None  # (path, run result or the exception raised)
         self.console: list[str] = []
+
+    def _page(self):
+        if self.page is not None and helpers.lab_in_page(self.page):
+            return self.page, True
+        if self.page is not None:
+            self.page.close()
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console.append(
+            f"{self.current[0].stem if self.current else '?'}: {m.text}"))
+        return self.page, False
 
     def open(self, nb: helpers.NotebookWidgets):
         if self.current and self.current[0] == nb.path:
-            page, outcome = self.current[1], self.current[2]
+            outcome = self.current[1]
         else:
-            self.close_current()
-            page = self.context.new_page()
-            page.on("console", lambda m: m.type == "error" and self.console.append(f"{nb.name}: {m.text}"))
+            page, reuse = self._page()
+            self.current = (nb.path, None)
             try:
-                outcome = helpers.lab_run_notebook(page, self.server, nb.path)
+                outcome = helpers.lab_run_notebook(page, self.server, nb.path, reuse=reuse)
                 if not outcome["errors"] and not outcome["unrun"] and nb.has_widgets:
                     helpers.wait_for_widgets(page, nb)
             except Exception as exc:  # every test of this notebook reports the same failure
                 outcome = exc
-            self.current = (nb.path, page, outcome)
+                page.close()  # the next notebook starts from a freshly loaded JupyterLab
+            self.current = (nb.path, outcome)
         if isinstance(outcome, BaseException):
             raise AssertionError(f"{nb.path} could not be run in JupyterLab: {outcome}") from outcome
-        return page, outcome
-
-    def close_current(self):
-        if self.current:
-            self.current[1].close()
-            helpers.shutdown_kernels(self.server)
-            self.current = None
+        return self.page, outcome
 
     def close(self):
-        self.close_current()
+        if self.page is not None:
+            self.page.close()
+        helpers.shutdown_kernels(self.server)
         self.context.close()
         if self.console:
             (helpers.artifacts_dir() / "lab-console-errors.txt").write_text("\n".join(self.console) + "\n")
