@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab._launch import SKIP_SLOW_IMPORT
 from crmlab.i18n import gettext as _
 
 __all__ = ["INSTRUCTOR_TAG", "CASES_ENV", "StudentVersion", "Autograder", "questions", "student_version",
@@ -39,8 +40,7 @@ CASES_ENV = "CRMLAB_CASES"
 QUESTIONS_FILE = "crmlab_questions.json"
 PROTECTION_FILE = "variant_protection.json"
 
-_SKIP_SLOW_IMPORT = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
-_OTTER_CLI = _SKIP_SLOW_IMPORT + "; from otter.cli import cli; cli(prog_name='otter')"
+_OTTER_CLI = SKIP_SLOW_IMPORT + "; from otter.cli import cli; cli(prog_name='otter')"
 ID_LINE = re.compile(r"^(\s*STUDENT_ID\s*=\s*)(.*?)(\s*(#.*)?)$", re.MULTILINE)
 VARIANT_LINE = re.compile(r"^(\s*VARIANT\s*=\s*)(variant_for\(\s*STUDENT_ID\s*\))(.*)$", re.MULTILINE)
 _CONFIG_START = re.compile(r"#\s+assignment\s+config", re.IGNORECASE)

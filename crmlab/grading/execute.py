@@ -36,6 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmlab._launch import SKIP_SLOW_IMPORT
+
 __all__ = ["Execution", "run", "sandbox_available", "UNSANDBOXED_NOTE"]
 
 UNSANDBOXED_NOTE = ("ran UNSANDBOXED (bubblewrap not available): the student's code could read and write "
@@ -46,7 +48,6 @@ _MEMORY = 3 * 1024**3  # address space per process in the sandbox (bytes)
 _FILE_SIZE = 512 * 1024**2  # largest file the student's code may write (bytes)
 _OUTPUT_KEEP = 2_000  # characters of an error kept for the notes
 _KERNEL = "crmlab-grading"
-_SKIP_SLOW_IMPORT = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
 
 
 @dataclass
@@ -207,7 +208,7 @@ def run(notebook, *, names, support: Path | None = None, cell_timeout: int = 60,
         job = {"cell_timeout": int(cell_timeout), "max_restarts": int(max_restarts), "names": sorted(names),
                "answers": str(scratch / "out" / "answers.json"), "report": str(scratch / "out" / "report.json")}
         (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        cmd = [sys.executable, "-c", f"{_SKIP_SLOW_IMPORT}; from crmlab.grading.execute import _worker_main; "
+        cmd = [sys.executable, "-c", f"{SKIP_SLOW_IMPORT}; from crmlab.grading.execute import _worker_main; "
                f"_worker_main({str(scratch)!r})"]
         if bwrap:
             cmd = _sandbox_command(bwrap, cmd, scratch)
@@ -353,7 +354,7 @@ def _execute(nb, code, job, scratch, report, save):  # pragma: no cover - runs i
         if pid:
             with open(scratch / "out" / "kernels.txt", "a", encoding="utf-8") as handle:
                 handle.write(f"{pid}\n")
-        warm = nbformat.v4.new_code_cell(_SKIP_SLOW_IMPORT)
+        warm = nbformat.v4.new_code_cell(SKIP_SLOW_IMPORT)
         client.execute_cell(warm, -1, store_history=False)
         for index in code:
             number = cell_numbers[index]

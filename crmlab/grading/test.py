@@ -25,14 +25,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crmlab._launch import SKIP_SLOW_IMPORT
 from crmlab.i18n import gettext as _
 
 __all__ = ["FEEDBACK_CHARS", "feedback_text", "names_in_tests", "run_tests", "run_tests_here"]
 
 FEEDBACK_CHARS = 240
 """Longest feedback message kept per test case (characters)."""
-
-_SKIP_SLOW_IMPORT = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
 
 
 def feedback_text(exc: BaseException) -> str:
@@ -133,7 +132,7 @@ def run_tests(tests_dir, answers_file, *, variant: int, student_id: str, cwd, ti
 
     ``language`` is the submission's edition: crmlab's checks give their feedback in it.
     """
-    cmd = [sys.executable, "-c", f"{_SKIP_SLOW_IMPORT}; from crmlab.grading.test import _main; _main()",
+    cmd = [sys.executable, "-c", f"{SKIP_SLOW_IMPORT}; from crmlab.grading.test import _main; _main()",
            str(tests_dir), str(answers_file), str(int(variant)), str(student_id)]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", CRMLAB_LANGUAGE=language)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
