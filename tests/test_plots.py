@@ -68,15 +68,15 @@ def test_set_theme_applies_what_seaborn_set_theme_would(context, font_scale):
     and the same colour codes as seaborn's set_theme with the workbook's settings (except the default colour
     map, which stays matplotlib's viridis: seaborn's "rocket" is registered only by importing seaborn)."""
     sns = pytest.importorskip("seaborn")
+    from seaborn import rcmod
+
     ours = plots.theme_rc(context, font_scale)
+    seaborn_keys = {*rcmod._style_keys, *rcmod._context_keys, "axes.prop_cycle"} - {"font.family", "axes.titlesize"}
 
     def seaborns():
         sns.set_theme(context=context, style="whitegrid", palette=plots.PALETTE, font_scale=font_scale)
         matplotlib.rcParams.update({k: v for k, v in ours.items() if k not in seaborn_keys})
 
-    from seaborn import rcmod
-
-    seaborn_keys = {*rcmod._style_keys, *rcmod._context_keys, "axes.prop_cycle"} - {"font.family", "axes.titlesize"}
     theirs, their_codes = _theme_after(seaborns)
     mine, my_codes = _theme_after(lambda: plots.set_theme(context, font_scale))
     assert mine.pop("image.cmap") == "viridis" and theirs.pop("image.cmap") == "rocket"

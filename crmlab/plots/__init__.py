@@ -25,6 +25,9 @@ __all__ = ["set_theme", "cjk_font_name", "register_cjk_font", "PALETTE", "STATUS
 
 #: Colour-blind-safe qualitative palette used across the workbook (seaborn's "colorblind").
 PALETTE = "colorblind"
+#: seaborn's "colorblind" palette (its ten colours, in order), the colour cycle of every figure.
+COLORBLIND = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
+              "#56b4e9")
 #: Traffic-light colours for statuses (colour-blind-safe blue/orange/vermillion rather than green/red).
 STATUS_COLOURS = {"on track": "#0072B2", "at risk": "#E69F00", "off track": "#D55E00"}
 #: One colour per matrix quadrant (colour-blind-safe): the "act" quadrants warm, the "fine" ones cool.
@@ -52,8 +55,7 @@ COMPONENT_LABELS = {"licenses": N_("licences"), "maintenance": N_("maintenance")
                     "vendor_services": N_("vendor services"), "internal_staff": N_("internal staff"),
                     "other": N_("other")}
 #: One fixed colour per TCO component, so every chart of the chapter matches: seaborn's "colorblind" in order.
-COMPONENT_COLOURS = dict(zip(COMPONENT_LABELS, ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161",
-                                                "#fbafe4", "#949494")))
+COMPONENT_COLOURS = dict(zip(COMPONENT_LABELS, COLORBLIND))
 
 _CJK_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -97,10 +99,6 @@ def cjk_font_name() -> str:
     return register_cjk_font()
 
 
-#: seaborn's "colorblind" palette (its ten colours, in order), the colour cycle of every figure.
-COLORBLIND = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
-              "#56b4e9")
-
 # What seaborn 0.13's ``set_theme(context, style="whitegrid", palette="colorblind", font_scale)`` writes into
 # matplotlib's rcParams, kept here so the first cell of a chapter does not import seaborn: seaborn imports
 # scipy.stats, 1.3 of the 2.7 s a kernel spends importing the workbook (measured with ``python -X importtime``).
@@ -122,10 +120,10 @@ _CONTEXT_LINES = {"axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth"
                   "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25,
                   "xtick.minor.width": 1, "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6,
                   "xtick.minor.size": 4, "ytick.minor.size": 4}
-_CONTEXT_SCALE = {"paper": 0.8, "notebook": 1, "talk": 1.5, "poster": 2}
+_CONTEXT_SCALE = {"notebook": 1, "talk": 1.5, "paper": 0.8, "poster": 2}  # in the order errors list them
 #: matplotlib's one-letter colour codes ("b", "g", ...) as seaborn remaps them for the "colorblind" palette.
-_COLOUR_CODES = dict(zip("bgrmyck", ("#0173b2", "#029e73", "#d55e00", "#cc78bc", "#ece133", "#56b4e9",
-                                     (0.1, 0.1, 0.1))))
+#: (seaborn's "colorblind6": the palette without its orange, brown, pink and grey; "k" a near-black)
+_COLOUR_CODES = dict(zip("bgrmyck", (*(COLORBLIND[i] for i in (0, 2, 3, 4, 8, 9)), (0.1, 0.1, 0.1))))
 
 
 def theme_rc(context: str = "notebook", font_scale: float = 1.0) -> dict:
@@ -142,7 +140,7 @@ def theme_rc(context: str = "notebook", font_scale: float = 1.0) -> dict:
 
     from crmlab._checks import choice, number
 
-    choice("context", context, ("notebook", "talk", "paper", "poster"))
+    choice("context", context, tuple(_CONTEXT_SCALE))
     number("font_scale", font_scale, low=0, low_open=True, high=10)  # past 10 the labels fill the figure
     scale = _CONTEXT_SCALE[context]
     rc = {k: v * scale for k, v in _CONTEXT_LINES.items()}

@@ -114,7 +114,7 @@ class LabNotebooks:
             outcome = self.current[1]
         else:
             page, reuse = self._page()
-            self.current = (nb.path, None)
+            self.current = (nb.path, None)  # names the notebook in console errors while it runs
             try:
                 outcome = helpers.lab_run_notebook(page, self.server, nb.path, reuse=reuse)
                 if not outcome["errors"] and not outcome["unrun"] and nb.has_widgets:
