@@ -217,7 +217,9 @@ def graded(handout, tmp_path_factory):
         f"{sid},Student {i},{i}@uni.example,A\n" for i, sid in enumerate([*case.ROSTER, "s-005"], start=1)),
         encoding="utf-8")
     shipped = datasets.load("crm_costs")
-    case.submission(handout, folder / "s-001.ipynb", "s-001", variant=variants["s-001"])
+    # s-001 also checks that the grader's warm-up cell (imports before the first cell) bound no name
+    case.submission(handout, folder / "s-001.ipynb", "s-001", variant=variants["s-001"],
+                    insert="assert not {'sys', '_module'} & set(dir()), 'the grader bound names'")
     case.submission(handout, folder / "S_002.ipynb", "S 002", variant=variants["s 002"],
                     replace={"first_year = costs.loc[costs['year'] == 1, 'amount'].sum()":
                              "first_year = costs.loc[costs['year'] == 2, 'amount'].sum()"})
@@ -250,6 +252,7 @@ def test_grade_book_has_every_question_and_the_full_possible(graded):
     assert pd.isna(ana["d1"])  # hand-graded: an empty column to fill in
     assert ana["variant"] == graded["variants"]["s-001"]
     assert "UNSANDBOXED" not in ana["notes"] or "bwrap" not in ana["notes"]
+    assert "raised" not in ana["notes"], ana["notes"]
     ben = _row(graded, "S_002.ipynb")
     assert (ben["q1"], ben["q2"], ben["total"]) == (2, 0, 2)  # one wrong answer loses exactly that question
     copied = _row(graded, "s-003.ipynb")

@@ -48,6 +48,10 @@ _MEMORY = 3 * 1024**3  # address space per process in the sandbox (bytes)
 _FILE_SIZE = 512 * 1024**2  # largest file the student's code may write (bytes)
 _OUTPUT_KEEP = 2_000  # characters of an error kept for the notes
 _KERNEL = "crmlab-grading"
+# Every case's first cell imports these; the kernel imports them before the student's first cell (binding no
+# name), so a cell's time limit measures the student's code and not library imports on a busy grading machine.
+_WARM_MODULES = ("pandas", "crmlab.datasets", "crmlab.instructor", "crmlab.plots")
+_WARM_TIMEOUT = 120  # seconds for those imports
 
 
 @dataclass
@@ -354,8 +358,11 @@ def _execute(nb, code, job, scratch, report, save):  # pragma: no cover - runs i
         if pid:
             with open(scratch / "out" / "kernels.txt", "a", encoding="utf-8") as handle:
                 handle.write(f"{pid}\n")
-        warm = nbformat.v4.new_code_cell(SKIP_SLOW_IMPORT)
+        warm = nbformat.v4.new_code_cell(f"{SKIP_SLOW_IMPORT}\nfor _module in {_WARM_MODULES!r}:\n"
+                                          "    __import__(_module)\ndel sys, _module")
+        client.timeout = max(_WARM_TIMEOUT, job["cell_timeout"])
         client.execute_cell(warm, -1, store_history=False)
+        client.timeout = job["cell_timeout"]
         for index in code:
             number = cell_numbers[index]
             report["running"] = number
