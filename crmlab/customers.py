@@ -704,9 +704,7 @@ def customer_tiers(values, shares=TIER_SHARES, labels=TIER_NAMES) -> CustomerTie
     bounds[-1] = n
     # Each customer's place is that of the first customer with the same value ("min" rank), so the
     # tier depends on the value alone, not on the row order.
-    from scipy.stats import rankdata
-
-    position = rankdata(-arr, method="min").astype(int) - 1
+    position = pd.Series(-arr).rank(method="min").to_numpy().astype(int) - 1
     tier_idx = np.searchsorted(bounds, position, side="right")
     names = np.asarray(labels, dtype=object)[tier_idx]
     tier = pd.Series(pd.Categorical(names, categories=list(labels)), index=series.index, name="tier")
