@@ -52,6 +52,9 @@ _KERNEL = "crmlab-grading"
 # name), so a cell's time limit measures the student's code and not library imports on a busy grading machine.
 _WARM_MODULES = ("pandas", "crmlab.datasets", "crmlab.instructor", "crmlab.plots")
 _WARM_TIMEOUT = 120  # seconds for those imports
+# After an interrupt, a kernel that answers a trivial cell within this many seconds is responsive (a loaded
+# machine can take seconds to schedule it; a kernel that ignores SIGINT never answers)
+_ANSWER_TIMEOUT = 10
 
 
 @dataclass
@@ -396,7 +399,7 @@ def _responsive(client) -> bool:  # pragma: no cover - runs in the sandboxed chi
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     saved = client.timeout, client.interrupt_on_timeout, client.error_on_timeout
-    client.timeout, client.interrupt_on_timeout, client.error_on_timeout = 5, False, None
+    client.timeout, client.interrupt_on_timeout, client.error_on_timeout = _ANSWER_TIMEOUT, False, None
     try:
         client.execute_cell(nbformat.v4.new_code_cell("pass"), -1, store_history=False)
         return True
