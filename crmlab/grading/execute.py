@@ -13,7 +13,9 @@ scratch folder and starts a worker process there, under bubblewrap
 * no capabilities, limited address space (memory) and file size.
 
 The worker executes the notebook cell by cell in a Jupyter kernel with a
-time limit per cell (interrupt, then carry on); a cell that kills the kernel
+time limit per cell (interrupt, then carry on), after the kernel has imported
+the libraries every case starts with (so the limit times the student's code,
+not imports on a busy machine; no name is bound); a cell that kills the kernel
 or ignores the interrupt is replaced by an error and the notebook run again
 (at most ``max_restarts`` times). It keeps no outputs (a student printing
 200 MB costs nothing) except error names, then runs :data:`.extract.ENCODER`
