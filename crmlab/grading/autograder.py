@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmlab._launch import SKIP_SLOW_IMPORT
+from crmlab._launch import python_command
 from crmlab.i18n import gettext as _
 
 __all__ = ["INSTRUCTOR_TAG", "CASES_ENV", "StudentVersion", "Autograder", "questions", "student_version",
@@ -40,7 +39,7 @@ CASES_ENV = "CRMLAB_CASES"
 QUESTIONS_FILE = "crmlab_questions.json"
 PROTECTION_FILE = "variant_protection.json"
 
-_OTTER_CLI = SKIP_SLOW_IMPORT + "; from otter.cli import cli; cli(prog_name='otter')"
+_OTTER_CLI = "from otter.cli import cli; cli(prog_name='otter')"
 ID_LINE = re.compile(r"^(\s*STUDENT_ID\s*=\s*)(.*?)(\s*(#.*)?)$", re.MULTILINE)
 VARIANT_LINE = re.compile(r"^(\s*VARIANT\s*=\s*)(variant_for\(\s*STUDENT_ID\s*\))(.*)$", re.MULTILINE)
 _CONFIG_START = re.compile(r"#\s+assignment\s+config", re.IGNORECASE)
@@ -366,7 +365,7 @@ def student_version(src, dest, *, run_tests: bool = True, self_checks: bool = Fa
             (shutil.copytree if source_path.is_dir() else shutil.copy2)(source_path, target)
         nbformat.write(master, work / src.name)
         result = Path(tmp) / "out"
-        cmd = [sys.executable, "-c", _OTTER_CLI, "assign", "--no-pdfs", str(work / src.name), str(result)]
+        cmd = [*python_command(_OTTER_CLI), "assign", "--no-pdfs", str(work / src.name), str(result)]
         if not run_tests:
             cmd.insert(4, "--no-run-tests")
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")

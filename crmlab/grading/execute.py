@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crmlab._launch import SKIP_SLOW_IMPORT
+from crmlab._launch import SKIP_SLOW_IMPORT, python_command
 
 __all__ = ["Execution", "run", "sandbox_available", "UNSANDBOXED_NOTE"]
 
@@ -217,8 +217,7 @@ def run(notebook, *, names, support: Path | None = None, cell_timeout: int = 60,
         job = {"cell_timeout": int(cell_timeout), "max_restarts": int(max_restarts), "names": sorted(names),
                "answers": str(scratch / "out" / "answers.json"), "report": str(scratch / "out" / "report.json")}
         (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        cmd = [sys.executable, "-c", f"{SKIP_SLOW_IMPORT}; from crmlab.grading.execute import _worker_main; "
-               f"_worker_main({str(scratch)!r})"]
+        cmd = python_command(f"from crmlab.grading.execute import _worker_main; _worker_main({str(scratch)!r})")
         if bwrap:
             cmd = _sandbox_command(bwrap, cmd, scratch)
         else:

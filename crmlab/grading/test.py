@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crmlab._launch import SKIP_SLOW_IMPORT
+from crmlab._launch import python_command
 from crmlab.i18n import gettext as _
 
 __all__ = ["FEEDBACK_CHARS", "feedback_text", "names_in_tests", "run_tests", "run_tests_here"]
@@ -132,8 +132,8 @@ def run_tests(tests_dir, answers_file, *, variant: int, student_id: str, cwd, ti
 
     ``language`` is the submission's edition: crmlab's checks give their feedback in it.
     """
-    cmd = [sys.executable, "-c", f"{SKIP_SLOW_IMPORT}; from crmlab.grading.test import _main; _main()",
-           str(tests_dir), str(answers_file), str(int(variant)), str(student_id)]
+    cmd = [*python_command("from crmlab.grading.test import _main; _main()"), str(tests_dir), str(answers_file),
+           str(int(variant)), str(student_id)]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", CRMLAB_LANGUAGE=language)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
     if proc.returncode != 0:
